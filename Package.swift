@@ -1,0 +1,135 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Dependencies are deliberately few (README "Dependencies"):
+//  - Hummingbird serves HTTP in the handlers, DevTenant and the host emulator. `traits: []` drops its
+//    FullFoundation and swift-configuration traits, so the handlers link FoundationEssentials only
+//    (no ICU data: the binary is about half the size and starts faster).
+//  - AsyncHTTPClient is the one outbound HTTP client (no FoundationNetworking, so no libcurl).
+//  - swift-crypto (_CryptoExtras) gives RS256 verification; our own validator does every JWT check,
+//    so no JWT library with unsafe defaults sits in between.
+//  - swift-argument-parser for `ephemgate-dev` only.
+let package = Package(
+    name: "ephemgate",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ephemgate-dev", targets: ["ephemgate-dev"]),
+        .executable(name: "SelfServiceHandler", targets: ["SelfServiceHandler"]),
+        .executable(name: "HelpdeskHandler", targets: ["HelpdeskHandler"]),
+        .executable(name: "ephemgate-bench", targets: ["ephemgate-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        .target(
+            name: "EphemCore",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "EphemHTTP",
+            dependencies: [
+                "EphemCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .executableTarget(name: "SelfServiceHandler", dependencies: ["EphemHTTP"]),
+        .executableTarget(name: "HelpdeskHandler", dependencies: ["EphemHTTP"]),
+        .target(
+            name: "DevTenant",
+            dependencies: [
+                "EphemCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "FunctionsHost",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "ephemgate-dev",
+            dependencies: [
+                "DevTenant", "FunctionsHost",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "ephemgate-bench",
+            dependencies: [
+                "FunctionsHost",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .executableTarget(
+            name: "EchoHandler",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Tests/Fixtures/EchoHandler"
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "FunctionsHost",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(
+            name: "FunctionsHostTests",
+            dependencies: [
+                "FunctionsHost", "TestSupport", "EchoHandler",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "EphemCoreTests",
+            dependencies: ["EphemCore"]
+        ),
+        .testTarget(
+            name: "EphemHTTPTests",
+            dependencies: [
+                "EphemHTTP",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "FunctionsHost", "DevTenant", "EphemHTTP", "TestSupport",
+                "SelfServiceHandler", "HelpdeskHandler",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,72 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import EphemCore
+import Hummingbird
+import HTTPTypes
+import Logging
+
+/// The routes both apps serve (SPEC 6.1) and the timer both run.
+enum CommonRoutes {
+    static func health(settings: Settings) -> FunctionRoute {
+        FunctionRoute(.get, "api/health") { _, _ in
+            try JSONResponse.make(HealthBody(status: "ok", portal: settings.portal.rawValue, version: EphemVersion.current))
+        }
+    }
+
+    static func config(settings: Settings) -> FunctionRoute {
+        let body = ConfigBody(settings: settings)
+        return FunctionRoute(.get, "api/config") { _, _ in try JSONResponse.make(body) }
+    }
+
+    static func portal(files: PortalFiles) -> FunctionRoute {
+        FunctionRoute(.get, "{file?}") { _, context in
+            let name = context.parameters.get("file")
+            guard let response = files.response(for: name) else { throw EphemError.notFound }
+            return response
+        }
+    }
+
+    /// `audit-retention` (daily). The audit store arrives with the storage work; until then the
+    /// function answers the host and says plainly that there was nothing to delete.
+    static func auditRetention(settings: Settings) -> TimerFunction {
+        TimerFunction(name: "audit-retention") { invocation, logger in
+            let line = "audit-retention: no audit store is configured in this build; nothing was deleted (retention \(settings.auditRetentionDays) days)"
+            logger.notice("\(line)", metadata: ["timer.past_due": "\(invocation.timerInfo?.isPastDue ?? false)"])
+            return [line]
+        }
+    }
+}
+
+struct HealthBody: Encodable {
+    var status: String
+    var portal: String
+    var version: String
+}
+
+/// What the SPA needs to sign in and display (SPEC 6.1, `GET /api/config`).
+struct ConfigBody: Encodable {
+    var tenantId: String
+    var clientId: String
+    var authority: String
+    var scopes: [String]
+    var portal: String
+    var tapLifetimeMinutes: Int
+    var tapIsUsableOnce: Bool
+    var displayTimeoutSeconds: Int
+    var requiredAuthContext: String?
+
+    init(settings: Settings) {
+        tenantId = settings.tenantId.value
+        clientId = settings.clientId.value
+        authority = settings.authority
+        scopes = ["api://\(settings.clientId)/\(settings.apiScope)"]
+        portal = settings.portal.rawValue
+        tapLifetimeMinutes = settings.tapLifetimeMinutes
+        tapIsUsableOnce = settings.tapIsUsableOnce
+        displayTimeoutSeconds = settings.displayTimeoutSeconds
+        requiredAuthContext = settings.requiredAuthContext
+    }
+}

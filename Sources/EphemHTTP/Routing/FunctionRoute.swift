@@ -1,0 +1,52 @@
+public import Hummingbird
+public import HTTPTypes
+public import Logging
+
+/// One HTTP route a handler serves, written as the Functions host writes it in `function.json`
+/// (`api/users/{userId}/tap`, `{file?}`). The router is built from these and nothing else, so the
+/// contract test can compare them with the `function.json` files (SPEC 4).
+public struct FunctionRoute: Sendable {
+    public typealias Handler = @Sendable (Request, EphemRequestContext) async throws -> Response
+
+    public var method: HTTPRequest.Method
+    public var template: String
+    public var handler: Handler
+
+    public init(_ method: HTTPRequest.Method, _ template: String, handler: @escaping Handler) {
+        self.method = method
+        self.template = template
+        self.handler = handler
+    }
+
+    /// The Hummingbird paths this template stands for: an optional last parameter `{x?}` expands to
+    /// the path with and without it; a catch-all `{*x}` becomes `**`.
+    public var routerPaths: [String] {
+        var segments = template.split(separator: "/").map(String.init)
+        guard let last = segments.last else { return ["/"] }
+        if last.hasPrefix("{*") {
+            segments[segments.count - 1] = "**"
+            return ["/" + segments.joined(separator: "/")]
+        }
+        if last.hasPrefix("{"), last.hasSuffix("?}") {
+            let name = last.dropFirst().dropLast(2)
+            let without = segments.dropLast().joined(separator: "/")
+            segments[segments.count - 1] = "{\(name)}"
+            return ["/" + without, "/" + segments.joined(separator: "/")]
+        }
+        return ["/" + segments.joined(separator: "/")]
+    }
+}
+
+/// A timer-triggered function. The host invokes it in default mode as `POST /{name}`.
+public struct TimerFunction: Sendable {
+    public typealias Body = @Sendable (InvocationRequest, Logger) async throws -> [String]
+
+    public var name: String
+    /// Runs the work and returns the lines for the invocation's `Logs`.
+    public var run: Body
+
+    public init(name: String, run: @escaping Body) {
+        self.name = name
+        self.run = run
+    }
+}

@@ -1,0 +1,36 @@
+import EphemCore
+public import Hummingbird
+import HTTPTypes
+
+/// Turns every error thrown below it into the JSON error of SPEC 6.4. Errors we did not expect
+/// become an opaque 500 and a log line with the error's type, never its text in a response.
+public struct ErrorMiddleware: RouterMiddleware {
+    public typealias Context = EphemRequestContext
+    let mapping: ErrorMapping
+
+    public init(mapping: ErrorMapping) { self.mapping = mapping }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as EphemError {
+            if case .upstreamUnavailable(let detail) = error {
+                context.logger.error("upstream unavailable", metadata: ["error.detail": "\(detail)"])
+            }
+            return mapping.response(for: error)
+        } catch let error as HTTPError {
+            switch error.status {
+            case .notFound: return mapping.response(for: .notFound)
+            case .methodNotAllowed: return mapping.response(for: .methodNotAllowed)
+            case .contentTooLarge: return mapping.response(for: .payloadTooLarge)
+            case .badRequest: return mapping.response(for: .invalidRequest(message: "The request is malformed."))
+            default:
+                context.logger.error("unexpected HTTP error", metadata: ["http.status": "\(error.status.code)"])
+                return mapping.internalError()
+            }
+        } catch {
+            context.logger.error("unexpected error", metadata: ["error.type": "\(type(of: error))"])
+            return mapping.internalError()
+        }
+    }
+}

@@ -1,0 +1,61 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+public import EphemCore
+public import Hummingbird
+import HTTPTypes
+public import Logging
+
+/// The composition root both handlers share: `main` and the tests call `build` with parsed
+/// settings; nothing below it reads the environment.
+public enum HandlerApplication {
+    public typealias App = Application<RouterResponder<EphemRequestContext>>
+
+    /// Every HTTP route the handler serves, common ones first. The router is built from exactly
+    /// this list, and the contract test compares it with the `function.json` files.
+    public static func routes(_ definition: HandlerDefinition, dependencies: HandlerDependencies) -> [FunctionRoute] {
+        let settings = dependencies.settings
+        let files = PortalFiles(appRoot: settings.appRootPath ?? FileManager.default.currentDirectoryPath)
+        return [CommonRoutes.health(settings: settings), CommonRoutes.config(settings: settings)]
+            + definition.routes(dependencies)
+            + [CommonRoutes.portal(files: files)]
+    }
+
+    /// The timer functions the handler runs when the host invokes them (`POST /{name}`).
+    public static func timers(dependencies: HandlerDependencies) -> [TimerFunction] {
+        [CommonRoutes.auditRetention(settings: dependencies.settings)]
+    }
+
+    public static func build(
+        _ definition: HandlerDefinition,
+        settings: Settings,
+        logger: Logger,
+        port: Int? = nil
+    ) -> App {
+        let dependencies = HandlerDependencies(settings: settings, logger: logger)
+        let router = Router(context: EphemRequestContext.self)
+        let authorityOrigin = HTTPURL(settings.authorityHost).map { url in
+            "\(url.scheme)://\(url.host)" + (url.port.map { ":\($0)" } ?? "")
+        } ?? settings.authorityHost
+        router.add(middleware: SecurityHeadersMiddleware(authorityOrigin: authorityOrigin))
+        router.add(middleware: ErrorMiddleware(mapping: ErrorMapping(authority: settings.authority, clientId: settings.clientId.value)))
+        router.add(middleware: BodyLimitMiddleware())
+        for route in routes(definition, dependencies: dependencies) {
+            for path in route.routerPaths {
+                router.on(RouterPath(path), method: route.method, use: route.handler)
+            }
+        }
+        for timer in timers(dependencies: dependencies) {
+            router.post(RouterPath(timer.name)) { request, context in
+                try await TimerInvocation.handle(timer, request: request, context: context)
+            }
+        }
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname("127.0.0.1", port: port ?? settings.port), serverName: nil),
+            logger: logger
+        )
+    }
+}

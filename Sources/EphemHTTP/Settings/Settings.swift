@@ -1,0 +1,43 @@
+public import EphemCore
+
+/// The app settings of SPEC section 5, parsed once at start (`Settings.parse`). Nothing below the
+/// composition root reads the environment.
+public struct Settings: Sendable, Equatable {
+    public var portal: Portal
+    public var port: Int
+    public var tenantId: GUID
+    public var clientId: GUID
+    public var apiScope: String
+    /// Without a trailing slash, e.g. `https://login.microsoftonline.com`.
+    public var authorityHost: String
+    /// Empty when no authentication context is required.
+    public var requiredAuthContext: String?
+    public var graphEndpoint: String
+    /// The path-style Table endpoint, from `TABLE_ENDPOINT` or `https://{STORAGE_ACCOUNT_NAME}.table.core.windows.net`.
+    public var tableEndpoint: String
+    public var tapLifetimeMinutes: Int
+    public var tapIsUsableOnce: Bool
+    public var displayTimeoutSeconds: Int
+    public var notificationSender: String?
+    public var blockedGroupIds: [GUID]
+    /// `nil`: the built-in protected set (SPEC 7.2).
+    public var privilegedRoleIds: [GUID]?
+    public var rateLimitPerAgentPerHour: Int
+    public var selfServiceLimitPerDay: Int
+    public var auditRetentionDays: Int
+    public var corsAllowedOrigins: [String]
+    public var identityEndpoint: String?
+    /// The anti-SSRF header value for the identity endpoint. Never logged.
+    public var identityHeader: String?
+    /// Root of the Function App content (`FUNCTIONS_APP_ROOT_PATH`), where the portal files live.
+    public var appRootPath: String?
+
+    /// The issuer base used for sign-in and JWKS: `{authority}/{tenant}`.
+    public var authority: String { "\(authorityHost)/\(tenantId)" }
+}
+
+extension Settings {
+    /// Defaults that differ per portal (SPEC 5).
+    static func defaultLifetime(_ portal: Portal) -> Int { portal == .selfService ? 60 : 120 }
+    static func defaultDisplayTimeout(_ portal: Portal) -> Int { portal == .selfService ? 300 : 120 }
+}

@@ -1,0 +1,9 @@
+import EphemCore
+import EphemHTTP
+
+/// The helpdesk portal's own API routes (SPEC 6.3), on top of the common ones.
+enum HelpdeskRoutes {
+    static let definition = HandlerDefinition(portal: .helpdesk) { _ in
+        []
+    }
+}

@@ -1,0 +1,3 @@
+import EphemHTTP
+
+await HandlerMain.run(HelpdeskRoutes.definition)

@@ -1,0 +1,3 @@
+import EphemHTTP
+
+await HandlerMain.run(SelfServiceRoutes.definition)

@@ -1,0 +1,66 @@
+import ArgumentParser
+import DevTenant
+import Foundation
+import FunctionsHost
+import Logging
+
+/// `swift run ephemgate-dev`: the whole product on loopback (SPEC 8).
+@main
+struct EphemgateDev: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ephemgate-dev",
+        abstract: "Runs the dev tenant and both Function Apps (real handler binaries behind a Functions-host emulator) on 127.0.0.1."
+    )
+
+    @Option(help: "Dev tenant port (Entra, Graph, managed identity).") var tenantPort = 7070
+    @Option(help: "Table service port.") var tablePort = 10002
+    @Option(help: "Self-service app port.") var selfservicePort = 7071
+    @Option(help: "Helpdesk app port.") var helpdeskPort = 7072
+    @Option(help: "Helpdesk handler processes behind the one helpdesk port (round robin).") var helpdeskInstances = 1
+    @Option(help: "Directory seed file (JSON); the built-in demo directory otherwise.") var directory: String?
+    @Option(name: .customLong("setting"), help: "KEY=VALUE app setting for both apps (repeatable).") var settings: [String] = []
+    @Option(name: .customLong("selfservice-setting"), help: "KEY=VALUE app setting for the self-service app.") var selfserviceSettings: [String] = []
+    @Option(name: .customLong("helpdesk-setting"), help: "KEY=VALUE app setting for the helpdesk app.") var helpdeskSettings: [String] = []
+    @Flag(help: "Run only the dev tenant, no apps.") var tenantOnly = false
+    @Option(help: "Folder with prebuilt SelfServiceHandler and HelpdeskHandler binaries (default: build them with swift build).") var handlersDir: String?
+    @Option(help: "Repository root holding host.json and functions/ (default: the current directory or the package root).") var root: String?
+
+    func validate() throws {
+        guard (1...16).contains(helpdeskInstances) else { throw ValidationError("--helpdesk-instances must be from 1 to 16") }
+        for pair in settings + selfserviceSettings + helpdeskSettings where !pair.contains("=") {
+            throw ValidationError("settings are KEY=VALUE, got \(pair)")
+        }
+    }
+
+    func run() async throws {
+        let logger = Logger(label: "ephemgate-dev")
+        let seed = try directory.map(Seed.load(path:)) ?? Seed.demo
+        let tenant = try await DevTenantServer.start(seed: seed, port: tenantPort, logger: logger)
+        var hosts: [FunctionAppHost] = []
+        do {
+            if !tenantOnly {
+                let layout = try DevLayout.locate(root: root, handlersDir: handlersDir)
+                let common = DevSettings.common(tenant: tenant.baseURL, tenantId: seed.tenantId, tablePort: tablePort)
+                    .merging(DevSettings.parse(settings)) { $1 }
+                for app in DevSettings.apps {
+                    let overrides = DevSettings.parse(app.name == "selfservice" ? selfserviceSettings : helpdeskSettings)
+                    let options = FunctionAppHost.Options(
+                        name: app.name, appDirectory: layout.root + "/functions/" + app.name, hostJSONPath: layout.root + "/host.json",
+                        executable: layout.handlersDir + "/" + app.binary,
+                        settings: common.merging(["ENTRA_CLIENT_ID": app.clientId]) { $1 }.merging(overrides) { $1 },
+                        instances: app.name == "helpdesk" ? helpdeskInstances : 1,
+                        port: app.name == "selfservice" ? selfservicePort : helpdeskPort)
+                    hosts.append(try await FunctionAppHost.start(options, logger: logger))
+                }
+            }
+            DevBanner.print(tenant: tenant, hosts: hosts, seed: seed, tablePort: tablePort)
+            await ShutdownSignal.wait()
+        } catch {
+            for host in hosts { await host.shutdown() }
+            await tenant.shutdown()
+            throw error
+        }
+        for host in hosts { await host.shutdown() }
+        await tenant.shutdown()
+    }
+}
