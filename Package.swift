@@ -86,9 +86,9 @@ let package = Package(
         .executableTarget(
             name: "ephemgate-bench",
             dependencies: [
-                "FunctionsHost",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .executableTarget(
@@ -121,6 +121,7 @@ let package = Package(
             dependencies: [
                 "EphemHTTP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         .testTarget(

@@ -134,10 +134,8 @@ public actor WorkerProcess {
     private func pollReadiness(generation current: Int) async {
         let deadline = ContinuousClock.now + readinessTimeout
         while generation == current, !stopping, ContinuousClock.now < deadline {
-            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/")
-            request.method = .GET
-            if let response = try? await client.execute(request, timeout: .seconds(2)) {
-                _ = try? await response.body.collect(upTo: 1 << 20)
+            let port = self.port
+            if ReadinessProbe.answers(port: port) {
                 guard generation == current, !stopping else { return }
                 isReady = true
                 let ready = waiters

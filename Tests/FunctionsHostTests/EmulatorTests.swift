@@ -39,112 +39,112 @@ import Testing
 
     @Test func readyWorkerAnswersAndForwardsPathQueryHeadersAndBody() async throws {
         let logs = LogCollector()
-        let host = try await Self.startEcho(logs: logs)
-        defer { Task { await host.shutdown() } }
-        let result = try await Self.send(
-            .POST, "\(host.baseURL)/api/echo/a/b%20c?x=1&y=two",
-            headers: [("X-Custom", "value"), ("Content-Type", "text/plain"), ("X-Forwarded-For", "198.51.100.1"), ("User-Agent", "tester/1")],
-            body: "hello body")
-        #expect(result.status == 200)
-        let echo = result.json
-        #expect(echo?["method"] as? String == "POST")
-        #expect(echo?["path"] as? String == "/api/echo/a/b%20c")
-        #expect(echo?["query"] as? String == "x=1&y=two")
-        #expect(echo?["body"] as? String == "hello body")
-        #expect(Self.header(echo, "x-custom") == ["value"])
-        #expect(Self.header(echo, "content-type") == ["text/plain"])
-        let forwarded = Self.header(echo, "x-forwarded-for").first ?? ""
-        #expect(forwarded.hasPrefix("198.51.100.1, 127.0.0.1:"), "the platform appends ip:port: \(forwarded)")
-        #expect(UUID(uuidString: Self.header(echo, "x-azure-functions-invocationid").first ?? "") != nil)
-        #expect(Self.header(echo, "user-agent").first?.hasPrefix("tester/1 Azure-Functions-Host/") == true)
-        #expect(echo?["port"] as? String == String(host.workers[0].port))
-        #expect(echo?["appRoot"] as? String == TestPaths.echoApp)
-        #expect(echo?["setting"] as? String == "from-settings")
-        #expect(echo?["workerId"] as? String != nil)
+        try await withHost(Self.startEcho(logs: logs)) { (host: FunctionAppHost) async throws in
+            let result = try await Self.send(
+                .POST, "\(host.baseURL)/api/echo/a/b%20c?x=1&y=two",
+                headers: [("X-Custom", "value"), ("Content-Type", "text/plain"), ("X-Forwarded-For", "198.51.100.1"), ("User-Agent", "tester/1")],
+                body: "hello body")
+            #expect(result.status == 200)
+            let echo = result.json
+            #expect(echo?["method"] as? String == "POST")
+            #expect(echo?["path"] as? String == "/api/echo/a/b%20c")
+            #expect(echo?["query"] as? String == "x=1&y=two")
+            #expect(echo?["body"] as? String == "hello body")
+            #expect(Self.header(echo, "x-custom") == ["value"])
+            #expect(Self.header(echo, "content-type") == ["text/plain"])
+            let forwarded = Self.header(echo, "x-forwarded-for").first ?? ""
+            #expect(forwarded.hasPrefix("198.51.100.1, 127.0.0.1:"), "the platform appends ip:port: \(forwarded)")
+            #expect(UUID(uuidString: Self.header(echo, "x-azure-functions-invocationid").first ?? "") != nil)
+            #expect(Self.header(echo, "user-agent").first?.hasPrefix("tester/1 Azure-Functions-Host/") == true)
+            #expect(echo?["port"] as? String == String(host.workers[0].port))
+            #expect(echo?["appRoot"] as? String == TestPaths.echoApp)
+            #expect(echo?["setting"] as? String == "from-settings")
+            #expect(echo?["workerId"] as? String != nil)
+        }
     }
 
     @Test func undeclaredRoutesMethodsAndKeyedFunctionsAreNotForwarded() async throws {
         let logs = LogCollector()
-        let host = try await Self.startEcho(logs: logs)
-        defer { Task { await host.shutdown() } }
-        #expect(try await Self.send(.GET, "\(host.baseURL)/api/undeclared").status == 404)
-        #expect(try await Self.send(.DELETE, "\(host.baseURL)/api/echo/x").status == 404, "DELETE is not in the function's methods")
-        #expect(try await Self.send(.GET, "\(host.baseURL)/api/items/not-a-guid").status == 404)
-        #expect(try await Self.send(.GET, "\(host.baseURL)/api/items/11111111-2222-3333-4444-555555555555").status == 200)
-        #expect(try await Self.send(.GET, "\(host.baseURL)/").status == 404, "the echo app declares no portal route")
-        #expect(try await Self.send(.POST, "\(host.baseURL)/tick").status == 404, "timer functions are not HTTP routes")
-        #expect(try await Self.send(.GET, "\(host.baseURL)/api/keyed").status == 401, "function-level auth needs a key")
+        try await withHost(Self.startEcho(logs: logs)) { (host: FunctionAppHost) async throws in
+            #expect(try await Self.send(.GET, "\(host.baseURL)/api/undeclared").status == 404)
+            #expect(try await Self.send(.DELETE, "\(host.baseURL)/api/echo/x").status == 404, "DELETE is not in the function's methods")
+            #expect(try await Self.send(.GET, "\(host.baseURL)/api/items/not-a-guid").status == 404)
+            #expect(try await Self.send(.GET, "\(host.baseURL)/api/items/11111111-2222-3333-4444-555555555555").status == 200)
+            #expect(try await Self.send(.GET, "\(host.baseURL)/").status == 404, "the echo app declares no portal route")
+            #expect(try await Self.send(.POST, "\(host.baseURL)/tick").status == 404, "timer functions are not HTTP routes")
+            #expect(try await Self.send(.GET, "\(host.baseURL)/api/keyed").status == 401, "function-level auth needs a key")
+        }
     }
 
     @Test func aBodyWithoutContentLengthIsNotForwarded() async throws {
         let logs = LogCollector()
-        let host = try await Self.startEcho(logs: logs)
-        defer { Task { await host.shutdown() } }
-        var request = HTTPClientRequest(url: "\(host.baseURL)/api/echo/chunked")
-        request.method = .PUT
-        request.body = .stream(AsyncStream<ByteBuffer> { continuation in
-            continuation.yield(ByteBuffer(string: "chunk"))
-            continuation.finish()
-        }, length: .unknown)
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-        let echo = try JSONSerialization.jsonObject(with: Data(buffer: try await response.body.collect(upTo: 1 << 20))) as? [String: Any]
-        #expect(response.status.code == 200)
-        #expect(echo?["body"] == nil, "the host copies a body only when Content-Length > 0 (reference 1.6)")
+        try await withHost(Self.startEcho(logs: logs)) { (host: FunctionAppHost) async throws in
+            var request = HTTPClientRequest(url: "\(host.baseURL)/api/echo/chunked")
+            request.method = .PUT
+            request.body = .stream(AsyncStream<ByteBuffer> { continuation in
+                continuation.yield(ByteBuffer(string: "chunk"))
+                continuation.finish()
+            }, length: .unknown)
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            let echo = try JSONSerialization.jsonObject(with: Data(buffer: try await response.body.collect(upTo: 1 << 20))) as? [String: Any]
+            #expect(response.status.code == 200)
+            #expect(echo?["body"] == nil, "the host copies a body only when Content-Length > 0 (reference 1.6)")
+        }
     }
 
     @Test func aWorkerThatDiesIsRestartedAndServesAgain() async throws {
         let logs = LogCollector()
-        let host = try await Self.startEcho(logs: logs)
-        defer { Task { await host.shutdown() } }
-        let first = try await Self.send(.GET, "\(host.baseURL)/api/echo/pid")
-        let firstPid = try #require(first.json?["pid"] as? Int)
-        kill(Int32(firstPid), SIGKILL)
-        try await host.workers[0].readyAfterRestarts(1)
-        let second = try await Self.send(.GET, "\(host.baseURL)/api/echo/pid")
-        #expect(second.status == 200)
-        #expect(second.json?["pid"] as? Int != firstPid)
-        #expect(await host.workers[0].restartCount == 1)
+        try await withHost(Self.startEcho(logs: logs)) { (host: FunctionAppHost) async throws in
+            let first = try await Self.send(.GET, "\(host.baseURL)/api/echo/pid")
+            let firstPid = try #require(first.json?["pid"] as? Int)
+            kill(Int32(firstPid), SIGKILL)
+            try await host.workers[0].readyAfterRestarts(1)
+            let second = try await Self.send(.GET, "\(host.baseURL)/api/echo/pid")
+            #expect(second.status == 200)
+            #expect(second.json?["pid"] as? Int != firstPid)
+            #expect(await host.workers[0].restartCount == 1)
+        }
     }
 
     @Test func requestsAreSpreadRoundRobinOverInstances() async throws {
         let logs = LogCollector()
-        let host = try await Self.startEcho(logs: logs, instances: 2)
-        defer { Task { await host.shutdown() } }
-        var ports: [String] = []
-        for _ in 0..<4 {
-            ports.append(try await Self.send(.GET, "\(host.baseURL)/api/echo/rr").json?["port"] as? String ?? "")
+        try await withHost(Self.startEcho(logs: logs, instances: 2)) { (host: FunctionAppHost) async throws in
+            var ports: [String] = []
+            for _ in 0..<4 {
+                ports.append(try await Self.send(.GET, "\(host.baseURL)/api/echo/rr").json?["port"] as? String ?? "")
+            }
+            #expect(Set(ports).count == 2)
+            #expect(ports[0] == ports[2] && ports[1] == ports[3])
         }
-        #expect(Set(ports).count == 2)
-        #expect(ports[0] == ports[2] && ports[1] == ports[3])
     }
 
     @Test func adminInvocationSendsTheDefaultModeTimerPayload() async throws {
         let logs = LogCollector()
-        let host = try await Self.startEcho(logs: logs)
-        defer { Task { await host.shutdown() } }
-        let result = try await Self.send(.POST, "\(host.baseURL)/admin/functions/tick", body: "{}")
-        #expect(result.status == 202)
-        let logLines = try #require(result.json?["Logs"] as? [String])
-        let payload = try #require(try JSONSerialization.jsonObject(with: Data(logLines[0].utf8)) as? [String: Any])
-        let data = try #require(payload["Data"] as? [String: Any])
-        let timer = try #require(data["tickTimer"] as? [String: Any], "keyed by the binding name")
-        #expect((timer["Schedule"] as? [String: Any])?["AdjustForDST"] as? Bool == true)
-        #expect(timer["IsPastDue"] as? Bool == false)
-        #expect(timer.keys.contains("ScheduleStatus"))
-        let metadata = try #require(payload["Metadata"] as? [String: Any])
-        #expect((metadata["sys"] as? [String: Any])?["MethodName"] as? String == "tick")
-        #expect(try await Self.send(.POST, "\(host.baseURL)/admin/functions/echo").status == 404, "HTTP functions are not run by the admin API")
+        try await withHost(Self.startEcho(logs: logs)) { (host: FunctionAppHost) async throws in
+            let result = try await Self.send(.POST, "\(host.baseURL)/admin/functions/tick", body: "{}")
+            #expect(result.status == 202)
+            let logLines = try #require(result.json?["Logs"] as? [String])
+            let payload = try #require(try JSONSerialization.jsonObject(with: Data(logLines[0].utf8)) as? [String: Any])
+            let data = try #require(payload["Data"] as? [String: Any])
+            let timer = try #require(data["tickTimer"] as? [String: Any], "keyed by the binding name")
+            #expect((timer["Schedule"] as? [String: Any])?["AdjustForDST"] as? Bool == true)
+            #expect(timer["IsPastDue"] as? Bool == false)
+            #expect(timer.keys.contains("ScheduleStatus"))
+            let metadata = try #require(payload["Metadata"] as? [String: Any])
+            #expect((metadata["sys"] as? [String: Any])?["MethodName"] as? String == "tick")
+            #expect(try await Self.send(.POST, "\(host.baseURL)/admin/functions/echo").status == 404, "HTTP functions are not run by the admin API")
+        }
     }
 
     @Test func timersFireOnTheirSchedule() async throws {
         let logs = LogCollector()
-        let host = try await Self.startEcho(logs: logs, schedule: "*/1 * * * * *", runTimers: true)
-        defer { Task { await host.shutdown() } }
-        var events = host.invocations().makeAsyncIterator()
-        let event = try #require(await events.next())
-        #expect(event.function == "tick")
-        #expect(event.scheduled)
-        #expect(event.result.succeeded)
+        try await withHost(Self.startEcho(logs: logs, schedule: "*/1 * * * * *", runTimers: true)) { (host: FunctionAppHost) async throws in
+            var events = host.invocations().makeAsyncIterator()
+            let event = try #require(await events.next())
+            #expect(event.function == "tick")
+            #expect(event.scheduled)
+            #expect(event.result.succeeded)
+        }
     }
 
     @Test func shutdownLetsAnInFlightRequestFinish() async throws {

@@ -27,3 +27,16 @@ public enum DevApps {
         return try await FunctionAppHost.start(options, logger: logger)
     }
 }
+
+/// Runs `body` with a started host and always shuts it down (handler processes included) before
+/// returning, also when `body` throws, so no test leaves a process behind.
+public func withHost<T>(_ host: FunctionAppHost, _ body: (FunctionAppHost) async throws -> T) async throws -> T {
+    do {
+        let result = try await body(host)
+        await host.shutdown()
+        return result
+    } catch {
+        await host.shutdown()
+        throw error
+    }
+}

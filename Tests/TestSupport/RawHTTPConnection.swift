@@ -32,6 +32,53 @@ public final class RawHTTPConnection {
 
     deinit { close(fd) }
 
+    /// This connection's local port.
+    public var localPort: Int {
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Returns once the server process has read everything sent on this connection, i.e. the
+    /// server side's receive queue in /proc/net/tcp is empty. Used to know a request head has
+    /// reached the handler before signalling it, without sleeping for a guessed time.
+    public func waitUntilServerHasRead(serverPort: Int, timeout: Duration = .seconds(10)) async throws {
+        let local = String(format: "0100007F:%04X", serverPort)
+        let remote = String(format: "0100007F:%04X", localPort)
+        let deadline = ContinuousClock.now + timeout
+        var seen: [String] = []
+        while ContinuousClock.now < deadline {
+            let table = Self.readProcFile("/proc/net/tcp")
+            for line in table.split(separator: "\n") {
+                let fields = line.split(separator: " ")
+                if line.contains(remote) { seen = [String(line)] }
+                guard fields.count > 4, fields[1] == local, fields[2] == remote else { continue }
+                let queues = fields[4].split(separator: ":")
+                if queues.count == 2, Int(queues[1], radix: 16) == 0 { return }
+            }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        throw Failure(description: "the server did not read the request within \(timeout); last /proc/net/tcp lines: \(seen)")
+    }
+
+    /// procfs files report size 0, so read until end of file rather than by the stat size.
+    static func readProcFile(_ path: String) -> String {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return "" }
+        defer { close(fd) }
+        var data = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count <= 0 { break }
+            data.append(contentsOf: buffer[0..<count])
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     public func send(_ text: String) throws {
         var bytes = Array(text.utf8)
         var offset = 0

@@ -1,10 +1,12 @@
 extension StringProtocol {
-    /// Trims spaces, tabs and line breaks without needing Foundation's character sets.
+    /// Trims spaces, tabs and line breaks without needing Foundation's character sets. Works on
+    /// Unicode scalars: "\r\n" is one `Character` and would not equal "\n".
     public func trimmingASCIIWhitespace() -> Substring {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        let scalars = Substring(self)
+        let text = Substring(self)
+        let isSpace: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        let scalars = text.unicodeScalars
         guard let first = scalars.firstIndex(where: { !isSpace($0) }) else { return "" }
         let last = scalars.lastIndex(where: { !isSpace($0) })!
-        return scalars[first...last]
+        return Substring(scalars[first...last])
     }
 }

@@ -1,0 +1,159 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+
+/// Benchmarks that print numbers (issue 2's "Measure"): handler start-up to first 200 and memory.
+@main
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ephemgate-bench",
+        abstract: "Measures a handler binary: exec to first 200 on GET /api/health, idle RSS, RSS after many requests.",
+        subcommands: [Startup.self, Memory.self]
+    )
+}
+
+struct HandlerOptions: ParsableArguments {
+    @Option(help: "The handler binary (e.g. .build/release/HelpdeskHandler).") var binary: String
+    @Option(help: "The app folder (functions/<app>) used as the app root.") var appRoot: String = "functions/helpdesk"
+
+    func environment(port: Int) -> [String: String] {
+        [
+            "FUNCTIONS_CUSTOMHANDLER_PORT": String(port),
+            "FUNCTIONS_APP_ROOT_PATH": appRoot,
+            "ENTRA_TENANT_ID": "11111111-1111-1111-1111-111111111111",
+            "ENTRA_CLIENT_ID": "33333333-3333-3333-3333-333333333333",
+            "TABLE_ENDPOINT": "http://127.0.0.1:9/devstoreaccount1",
+            "LOG_LEVEL": "warning",
+        ]
+    }
+
+    func launch(port: Int) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.environment = environment(port: port)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+}
+
+struct Startup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Median time from exec to the first 200 on GET /api/health.")
+    @OptionGroup var handler: HandlerOptions
+    @Option(help: "Number of runs.") var runs = 20
+
+    func run() async throws {
+        var samples: [Double] = []
+        for _ in 0..<runs {
+            let port = try Ports.free()
+            let start = ContinuousClock.now
+            let process = try handler.launch(port: port)
+            try await Probe.waitForHealth(port: port, deadline: start + .seconds(30))
+            let elapsed = ContinuousClock.now - start
+            samples.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+            process.terminate()
+            process.waitUntilExit()
+        }
+        samples.sort()
+        let median = samples.count % 2 == 1 ? samples[samples.count / 2] : (samples[samples.count / 2 - 1] + samples[samples.count / 2]) / 2
+        print(String(format: "startup: exec to first 200 on /api/health over %d runs: median %.1f ms, min %.1f ms, max %.1f ms", runs, median, samples.first ?? 0, samples.last ?? 0))
+    }
+}
+
+struct Memory: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Idle RSS, and RSS after N health requests.")
+    @OptionGroup var handler: HandlerOptions
+    @Option(help: "Requests to send.") var requests = 10_000
+    @Option(help: "Requests in flight at once.") var concurrency = 8
+
+    func run() async throws {
+        let port = try Ports.free()
+        let process = try handler.launch(port: port)
+        defer { process.terminate(); process.waitUntilExit() }
+        try await Probe.waitForHealth(port: port, deadline: .now + .seconds(30))
+        try await Task.sleep(for: .seconds(1))
+        let idle = try Procfs.rssKiB(pid: process.processIdentifier)
+        let perWorker = requests / concurrency
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<concurrency {
+                group.addTask {
+                    for _ in 0..<perWorker {
+                        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/health"), timeout: .seconds(10))
+                        guard response.status == .ok else { throw Probe.Failure() }
+                        _ = try await response.body.collect(upTo: 1 << 16)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        try await Task.sleep(for: .seconds(1))
+        let after = try Procfs.rssKiB(pid: process.processIdentifier)
+        print(String(format: "memory: idle RSS %.1f MB; after %d requests %.1f MB (growth %.2f MB)", Double(idle) / 1024, perWorker * concurrency, Double(after) / 1024, Double(after - idle) / 1024))
+    }
+}
+
+enum Probe {
+    struct Failure: Error {}
+
+    /// Polls without pause over raw sockets: each refused connection is retried at once, so the
+    /// resolution is one connect() call. (An HTTP client's connection pool backs off after a
+    /// refused connection, which would add ~100 ms to what is measured.)
+    static func waitForHealth(port: Int, deadline: ContinuousClock.Instant) async throws {
+        while ContinuousClock.now < deadline {
+            if RawProbe.getHealth(port: port) == 200 { return }
+            await Task.yield()
+        }
+        throw Failure()
+    }
+}
+
+enum RawProbe {
+    /// `GET /api/health` on a fresh connection; the status code, or nil if nothing answered.
+    static func getHealth(port: Int) -> Int? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { return nil }
+        let request = Array("GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
+        guard request.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == request.count else { return nil }
+        var buffer = [UInt8](repeating: 0, count: 1024)
+        let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        guard count >= 12 else { return nil }
+        return Int(String(decoding: buffer[9..<12], as: UTF8.self))
+    }
+}
+
+enum Procfs {
+    static func rssKiB(pid: Int32) throws -> Int {
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let value = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+        else { throw Probe.Failure() }
+        return value
+    }
+}
+
+enum Ports {
+    static func free() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard ok else { throw Probe.Failure() }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
