@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PIP_DISABLE_PIP_VERSION_CHECK=1
-python3 -m pip install --quiet --root-user-action=ignore -r infra/tests/requirements.txt
+python3 -m pip install --quiet --root-user-action=ignore -r infra/tests/requirements.txt -r scripts/crosscheck/requirements.txt
 if ! command -v shellcheck >/dev/null 2>&1 || ! command -v wrk >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     apt-get update -qq

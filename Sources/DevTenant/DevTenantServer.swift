@@ -9,24 +9,38 @@ import NIOCore
 import ServiceLifecycle
 import Synchronization
 
-/// The simulated tenant on loopback (SPEC 8). It grows with the product: Entra sign-in and JWKS,
-/// managed identity, Graph and the Table service are added by the routes of later stages; the
-/// skeleton serves a description of itself.
+/// The simulated tenant on loopback (SPEC 8): Entra sign-in, JWKS and token endpoints, the
+/// managed-identity endpoint, `/dev/...` controls; Graph and the Table service join in later
+/// stages. Real clients talk to it over HTTP exactly as they talk to Azure.
 public final class DevTenantServer: Sendable {
     public let seed: Seed
+    public let options: DevTenantOptions
+    public let signer: TenantSigner
+    public let faults = FaultPlan()
+    public let requests = RequestLog()
+    let codes = AuthorizationCodes()
     let state = Mutex<(group: ServiceGroup?, task: Task<Void, any Error>?, port: Int)>((nil, nil, 0))
 
     public var port: Int { state.withLock { $0.port } }
     public var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// What the handlers get as `ENTRA_AUTHORITY_HOST`; `{authorityHost}/{tenant}` is the authority.
+    public var authorityHost: String { baseURL }
 
-    init(seed: Seed) { self.seed = seed }
+    init(seed: Seed, options: DevTenantOptions) throws {
+        self.seed = seed
+        self.options = options
+        signer = try TenantSigner()
+    }
 
     /// Starts listening on 127.0.0.1:`port` (0 picks a free port) and returns once it accepts.
-    public static func start(seed: Seed, port: Int = 0, logger: Logger = Logger(label: "dev-tenant")) async throws -> DevTenantServer {
-        let server = DevTenantServer(seed: seed)
+    public static func start(seed: Seed, options: DevTenantOptions = DevTenantOptions(), port: Int = 0,
+                             logger: Logger = Logger(label: "dev-tenant")) async throws -> DevTenantServer {
+        let server = try DevTenantServer(seed: seed, options: options)
         let router = Router()
-        let description = TenantDescription(tenantId: seed.tenantId, users: seed.users.map(\.userPrincipalName))
-        router.get("/") { _, _ in description }
+        router.add(middleware: UpstreamMiddleware(tenantId: seed.tenantId, faults: server.faults, log: server.requests))
+        DevRoutes(tenant: server).add(to: router)
+        EntraRoutes(tenant: server).add(to: router)
+        ManagedIdentityRoutes(tenant: server).add(to: router)
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             router: router,
@@ -54,9 +68,4 @@ public final class DevTenantServer: Sendable {
         await group?.triggerGracefulShutdown()
         _ = try? await task?.value
     }
-}
-
-struct TenantDescription: ResponseEncodable {
-    var tenantId: String
-    var users: [String]
 }

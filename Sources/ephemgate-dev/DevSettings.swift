@@ -1,3 +1,5 @@
+import DevTenant
+
 /// The app settings `ephemgate-dev` gives each handler: the dev tenant stands in for Entra, Graph
 /// and the managed-identity endpoint; `--setting` and friends override any of them.
 enum DevSettings {
@@ -8,8 +10,8 @@ enum DevSettings {
     }
 
     static let apps = [
-        App(name: "selfservice", binary: "SelfServiceHandler", clientId: "22222222-2222-2222-2222-222222222222"),
-        App(name: "helpdesk", binary: "HelpdeskHandler", clientId: "33333333-3333-3333-3333-333333333333"),
+        App(name: "selfservice", binary: "SelfServiceHandler", clientId: DevTenantOptions.selfServiceClientId),
+        App(name: "helpdesk", binary: "HelpdeskHandler", clientId: DevTenantOptions.helpdeskClientId),
     ]
 
     static let identityHeader = "ephemgate-dev"

@@ -35,7 +35,11 @@ struct EphemgateDev: AsyncParsableCommand {
     func run() async throws {
         let logger = Logger(label: "ephemgate-dev")
         let seed = try directory.map(Seed.load(path:)) ?? Seed.demo
-        let tenant = try await DevTenantServer.start(seed: seed, port: tenantPort, logger: logger)
+        let options = DevTenantOptions(apps: DevSettings.apps.map { app in
+            let port = app.name == "selfservice" ? selfservicePort : helpdeskPort
+            return .init(name: app.name, clientId: app.clientId, redirectURIs: ["http://127.0.0.1:\(port)/", "http://localhost:\(port)/"])
+        }, identityHeader: DevSettings.identityHeader)
+        let tenant = try await DevTenantServer.start(seed: seed, options: options, port: tenantPort, logger: logger)
         var hosts: [FunctionAppHost] = []
         do {
             if !tenantOnly {

@@ -7,6 +7,8 @@ import Logging
 @testable import SelfServiceHandler
 import TestSupport
 import Testing
+import AsyncHTTPClient
+import DevTenant
 
 /// SPEC 4: every HTTP route has exactly one function.json, and the handler serves no API route
 /// that no function.json declares. The router is built only from `HandlerApplication.routes`, so
@@ -40,7 +42,10 @@ struct FunctionContractTests {
         var env = ["FUNCTIONS_CUSTOMHANDLER_PORT": "1", "ENTRA_TENANT_ID": DevApps.tenantId, "ENTRA_CLIENT_ID": DevApps.clientIds["helpdesk"]!, "TABLE_ENDPOINT": "http://127.0.0.1:9/x"]
         env["FUNCTIONS_APP_ROOT_PATH"] = TestPaths.app(definition.portal.rawValue)
         let settings = try Settings.parse(portal: definition.portal, environment: env)
-        let dependencies = HandlerDependencies(settings: settings, logger: Logger(label: "contract"))
+        let logger = Logger(label: "contract")
+        let dependencies = HandlerDependencies(
+            settings: settings, logger: logger, http: OutboundHTTP(client: HTTPClient.shared),
+            signingKeys: SigningKeyCache(source: InMemoryKeySource(signer: try TenantSigner()), logger: logger), tokens: NoUpstreamTokens())
         let routes = HandlerApplication.routes(definition, dependencies: dependencies).map { Endpoint(method: $0.method.rawValue, route: $0.template) }
         let timers = HandlerApplication.timers(dependencies: dependencies).map { Endpoint(method: "POST", route: $0.name) }
         return routes + timers

@@ -5,6 +5,8 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Testing
+import TestSupport
+import AsyncHTTPClient
 
 /// The shared handler glue, in process: headers, error shapes, limits and the timer route.
 struct HandlerApplicationTests {
@@ -14,7 +16,10 @@ struct HandlerApplicationTests {
         let settings = try Settings.parse(portal: portal, environment: env)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        return HandlerApplication.build(HandlerDefinition(portal: portal) { _ in extra }, settings: settings, logger: logger, port: 0)
+        let dependencies = HandlerDependencies(
+            settings: settings, logger: logger, http: OutboundHTTP(client: HTTPClient.shared),
+            signingKeys: SigningKeyCache(source: InMemoryKeySource(signer: TokenTableTests.signer), logger: logger), tokens: NoUpstreamTokens())
+        return HandlerApplication.build(HandlerDefinition(portal: portal) { _ in extra }, dependencies: dependencies, port: 0)
     }
 
     static let repoRoot: String = {
@@ -94,7 +99,7 @@ struct HandlerApplicationTests {
     }
 
     @Test func bodiesOverSixteenKiBAre413WithOrWithoutContentLength() async throws {
-        let echo = FunctionRoute(.put, "api/echo-length") { request, _ in
+        let echo = FunctionRoute(.put, "api/echo-length", access: .anonymous) { request, _ in
             let body = try await request.collectBody()
             return try JSONResponse.make(["length": body.readableBytes])
         }

@@ -5,7 +5,7 @@ import Foundation
 #endif
 public import EphemCore
 public import Hummingbird
-public import HTTPTypes
+import HTTPTypes
 
 /// The one place where errors become responses (SPEC 6.4). Every `EphemError` case has a fixed
 /// status, code and sentence; any other error is an opaque 500 whose detail only reaches the log.

@@ -11,21 +11,32 @@ import Logging
 /// The routes both apps serve (SPEC 6.1) and the timer both run.
 enum CommonRoutes {
     static func health(settings: Settings) -> FunctionRoute {
-        FunctionRoute(.get, "api/health") { _, _ in
+        FunctionRoute(.get, "api/health", access: .anonymous) { _, _ in
             try JSONResponse.make(HealthBody(status: "ok", portal: settings.portal.rawValue, version: EphemVersion.current))
         }
     }
 
     static func config(settings: Settings) -> FunctionRoute {
         let body = ConfigBody(settings: settings)
-        return FunctionRoute(.get, "api/config") { _, _ in try JSONResponse.make(body) }
+        return FunctionRoute(.get, "api/config", access: .anonymous) { _, _ in try JSONResponse.make(body) }
     }
 
     static func portal(files: PortalFiles) -> FunctionRoute {
-        FunctionRoute(.get, "{file?}") { _, context in
+        FunctionRoute(.get, "{file?}", access: .anonymous) { _, context in
             let name = context.parameters.get("file")
             guard let response = files.response(for: name) else { throw EphemError.notFound }
             return response
+        }
+    }
+
+    /// `GET /api/me` (new): the caller as the API sees them, from the validated token alone, so the
+    /// portal can show who is signed in and which tabs their roles open. No upstream call.
+    static func me(settings: Settings) -> FunctionRoute {
+        FunctionRoute(.get, "api/me", access: .signedIn) { _, context in
+            let caller = try context.requireCaller()
+            return try JSONResponse.make(MeBody(
+                id: caller.objectId.value, upn: caller.userPrincipalName, displayName: caller.displayName,
+                roles: caller.roles.sorted(), portal: settings.portal.rawValue))
         }
     }
 
@@ -38,6 +49,14 @@ enum CommonRoutes {
             return [line]
         }
     }
+}
+
+struct MeBody: Encodable {
+    var id: String
+    var upn: String?
+    var displayName: String?
+    var roles: [String]
+    var portal: String
 }
 
 struct HealthBody: Encodable {

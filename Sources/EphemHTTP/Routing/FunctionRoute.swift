@@ -8,13 +8,24 @@ public import Logging
 public struct FunctionRoute: Sendable {
     public typealias Handler = @Sendable (Request, EphemRequestContext) async throws -> Response
 
+    /// Who may call a route. Authentication happens before the handler runs, from the token alone.
+    public enum Access: Sendable, Equatable {
+        case anonymous
+        /// Any valid delegated token for this API.
+        case signedIn
+        /// A valid token whose `roles` hold at least one of these app roles.
+        case anyRole([String])
+    }
+
     public var method: HTTPRequest.Method
     public var template: String
+    public var access: Access
     public var handler: Handler
 
-    public init(_ method: HTTPRequest.Method, _ template: String, handler: @escaping Handler) {
+    public init(_ method: HTTPRequest.Method, _ template: String, access: Access, handler: @escaping Handler) {
         self.method = method
         self.template = template
+        self.access = access
         self.handler = handler
     }
 

@@ -14,8 +14,15 @@ public struct ErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as EphemError {
-            if case .upstreamUnavailable(let detail) = error {
+            switch error {
+            case .upstreamUnavailable(let detail):
                 context.logger.error("upstream unavailable", metadata: ["error.detail": "\(detail)"])
+            case .invalidToken(let detail):
+                context.logger.notice("token refused", metadata: ["auth.failure": "\(detail)"])
+            case .missingRole(let roles):
+                context.logger.notice("app role missing", metadata: ["auth.required_roles": "\(roles.joined(separator: ","))"])
+            default:
+                break
             }
             return mapping.response(for: error)
         } catch let error as HTTPError {

@@ -3,7 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-public import EphemCore
+import EphemCore
 public import Hummingbird
 import HTTPTypes
 public import Logging
@@ -18,7 +18,7 @@ public enum HandlerApplication {
     public static func routes(_ definition: HandlerDefinition, dependencies: HandlerDependencies) -> [FunctionRoute] {
         let settings = dependencies.settings
         let files = PortalFiles(appRoot: settings.appRootPath ?? FileManager.default.currentDirectoryPath)
-        return [CommonRoutes.health(settings: settings), CommonRoutes.config(settings: settings)]
+        return [CommonRoutes.health(settings: settings), CommonRoutes.config(settings: settings), CommonRoutes.me(settings: settings)]
             + definition.routes(dependencies)
             + [CommonRoutes.portal(files: files)]
     }
@@ -28,13 +28,8 @@ public enum HandlerApplication {
         [CommonRoutes.auditRetention(settings: dependencies.settings)]
     }
 
-    public static func build(
-        _ definition: HandlerDefinition,
-        settings: Settings,
-        logger: Logger,
-        port: Int? = nil
-    ) -> App {
-        let dependencies = HandlerDependencies(settings: settings, logger: logger)
+    public static func build(_ definition: HandlerDefinition, dependencies: HandlerDependencies, port: Int? = nil) -> App {
+        let settings = dependencies.settings
         let router = Router(context: EphemRequestContext.self)
         let authorityOrigin = HTTPURL(settings.authorityHost).map { url in
             "\(url.scheme)://\(url.host)" + (url.port.map { ":\($0)" } ?? "")
@@ -44,7 +39,7 @@ public enum HandlerApplication {
         router.add(middleware: BodyLimitMiddleware())
         for route in routes(definition, dependencies: dependencies) {
             for path in route.routerPaths {
-                router.on(RouterPath(path), method: route.method, use: route.handler)
+                router.on(RouterPath(path), method: route.method, use: dependencies.authenticator.guarded(route))
             }
         }
         for timer in timers(dependencies: dependencies) {
@@ -55,7 +50,8 @@ public enum HandlerApplication {
         return Application(
             router: router,
             configuration: .init(address: .hostname("127.0.0.1", port: port ?? settings.port), serverName: nil),
-            logger: logger
+            services: dependencies.services,
+            logger: dependencies.logger
         )
     }
 }

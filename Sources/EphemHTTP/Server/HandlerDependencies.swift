@@ -1,19 +1,55 @@
+public import AsyncHTTPClient
 public import EphemCore
 public import Logging
+import ServiceLifecycle
 
 /// What a handler's routes are built from: the parsed settings and the process-wide services.
-/// Built once by the composition root (`HandlerApplication.build`), and by tests the same way.
+/// Built once by the composition root (`HandlerDependencies.live`), and by tests the same way.
 public struct HandlerDependencies: Sendable {
     public var settings: Settings
     public var logger: Logger
+    /// The one outbound HTTP client of the process.
+    public var http: OutboundHTTP
+    public var signingKeys: SigningKeyCache
+    public var authenticator: Authenticator
+    /// The backend's own tokens for Graph and Table Storage (managed identity or Azure CLI).
+    public var tokens: any AccessTokenProvider
 
-    public init(settings: Settings, logger: Logger) {
+    public init(settings: Settings, logger: Logger, http: OutboundHTTP, signingKeys: SigningKeyCache, tokens: any AccessTokenProvider) {
         self.settings = settings
         self.logger = logger
+        self.http = http
+        self.signingKeys = signingKeys
+        self.tokens = tokens
+        let configuration = TokenValidator.Configuration(
+            tenantId: settings.tenantId, clientId: settings.clientId, authorityHost: settings.authorityHost,
+            requiredScope: settings.apiScope, requiredAuthContext: settings.requiredAuthContext)
+        authenticator = Authenticator(validator: TokenValidator(configuration: configuration, keys: signingKeys))
+    }
+
+    /// Production wiring: the tenant's JWKS over HTTP, the managed identity when the platform set
+    /// `IDENTITY_ENDPOINT`, else the developer's Azure CLI sign-in.
+    public static func live(settings: Settings, logger: Logger, client: HTTPClient) -> HandlerDependencies {
+        let http = OutboundHTTP(client: client)
+        let keys = SigningKeyCache(source: HTTPSigningKeySource(authorityHost: settings.authorityHost, tenantId: settings.tenantId, http: http), logger: logger)
+        let tokens: any AccessTokenProvider
+        if let endpoint = settings.identityEndpoint, let header = settings.identityHeader {
+            tokens = ManagedIdentityCredential(endpoint: endpoint, identityHeader: header, http: http, logger: logger)
+        } else {
+            logger.notice("IDENTITY_ENDPOINT is not set: using the Azure CLI sign-in for Graph and Table tokens")
+            tokens = AzureCLICredential(logger: logger)
+        }
+        return HandlerDependencies(settings: settings, logger: logger, http: http, signingKeys: keys, tokens: tokens)
+    }
+
+    /// Background work that lives as long as the server: the hourly JWKS refresh, and shutting the
+    /// HTTP client down after the server has drained.
+    var services: [any Service] {
+        [KeyRefreshService(keys: signingKeys), HTTPClientShutdownService(client: http.client)]
     }
 }
 
-/// One handler: which portal it is and the routes and timers only it serves.
+/// One handler: which portal it is and the routes only it serves.
 public struct HandlerDefinition: Sendable {
     public typealias RouteBuilder = @Sendable (HandlerDependencies) -> [FunctionRoute]
     public var portal: Portal
@@ -22,5 +58,20 @@ public struct HandlerDefinition: Sendable {
     public init(portal: Portal, routes: @escaping RouteBuilder) {
         self.portal = portal
         self.routes = routes
+    }
+}
+
+struct KeyRefreshService: Service {
+    let keys: SigningKeyCache
+    func run() async throws {
+        try await cancelWhenGracefulShutdown { await keys.runPeriodicRefresh() }
+    }
+}
+
+struct HTTPClientShutdownService: Service {
+    let client: HTTPClient
+    func run() async throws {
+        try? await gracefulShutdown()
+        try? await client.shutdown()
     }
 }

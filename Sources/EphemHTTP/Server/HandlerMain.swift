@@ -37,7 +37,8 @@ public enum HandlerMain {
         }
         var logger = Logger(label: "ephemgate.\(definition.portal.rawValue)")
         logger.logLevel = level
-        let app = HandlerApplication.build(definition, settings: settings, logger: logger)
+        let dependencies = HandlerDependencies.live(settings: settings, logger: logger, client: OutboundHTTP.makeClient())
+        let app = HandlerApplication.build(definition, dependencies: dependencies)
         do {
             try await app.runService()
         } catch {

@@ -1,0 +1,73 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Hummingbird
+import HTTPTypes
+
+/// Records every call to a simulated service in the request log and applies injected faults,
+/// answering in that service's own error shape.
+struct UpstreamMiddleware<Context: RequestContext>: RouterMiddleware {
+    let tenantId: String
+    let faults: FaultPlan
+    let log: RequestLog
+    var fixedTarget: UpstreamTarget?
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let target = fixedTarget ?? UpstreamTarget.classify(path: request.uri.path, tenantId: tenantId) else {
+            return try await next(request, context)
+        }
+        let started = Date()
+        var status = 500
+        defer {
+            log.append(RequestRecord(target: target, method: request.method.rawValue, path: request.uri.path, status: status,
+                                     startedAt: ISOTime.string(started), endedAt: ISOTime.string(Date())))
+        }
+        if let fault = faults.take(target: target, method: request.method.rawValue, path: request.uri.path) {
+            if let delay = fault.delayMs, delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
+            if let faultStatus = fault.status {
+                status = faultStatus
+                return FaultResponse.make(target: target, status: faultStatus, retryAfter: fault.retryAfterSeconds)
+            }
+        }
+        do {
+            let response = try await next(request, context)
+            status = Int(response.status.code)
+            return response
+        } catch let error as HTTPError {
+            status = Int(error.status.code)
+            throw error
+        }
+    }
+}
+
+/// Each service's error body for an injected failure (reference: Graph 7, Table 4.2, identity 3).
+enum FaultResponse {
+    static func make(target: UpstreamTarget, status: Int, retryAfter: Int?) -> Response {
+        let body: String
+        let reason = status == 429 ? "Too many requests." : "The service is temporarily unavailable."
+        switch target {
+        case .graph:
+            let code = status == 429 ? "TooManyRequests" : (status == 503 ? "serviceNotAvailable" : "generalException")
+            body = #"{"error":{"code":"\#(code)","message":"\#(reason)","innerError":{"date":"\#(Date().formatted(.iso8601))","request-id":"\#(UUID().uuidString.lowercased())","client-request-id":"\#(UUID().uuidString.lowercased())"}}}"#
+        case .table:
+            let code = status == 503 ? "ServerBusy" : (status == 412 ? "UpdateConditionNotSatisfied" : "InternalError")
+            body = #"{"odata.error":{"code":"\#(code)","message":{"lang":"en-US","value":"\#(reason)\nRequestId:\#(UUID().uuidString.lowercased())\nTime:\#(Date().formatted(.iso8601))"}}}"#
+        case .identity:
+            body = #"{"statusCode":\#(status),"message":"\#(reason)","correlationId":"\#(UUID().uuidString.lowercased())"}"#
+        case .entra:
+            body = #"{"error":"temporarily_unavailable","error_description":"\#(reason)"}"#
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}
+
+enum ISOTime {
+    static func string(_ date: Date) -> String {
+        Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)
+    }
+}
