@@ -90,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "ephemgate-bench",
             dependencies: [
-                "EphemCore", "DevTenant",
+                "EphemCore", "DevTenant", "FunctionsHost",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

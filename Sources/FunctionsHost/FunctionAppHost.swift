@@ -101,7 +101,7 @@ public final class FunctionAppHost: Sendable {
             let spec = WorkerProcess.LaunchSpec(
                 executable: options.executable, arguments: host.arguments.map { Self.expand($0, options.settings) },
                 environment: options.settings, workingDirectory: options.appDirectory)
-            workers.append(WorkerProcess(label: label, port: try FreePort.next(), spec: spec, output: options.output, client: client, logger: logger))
+            workers.append(WorkerProcess(label: label, port: try Loopback.freePort(), spec: spec, output: options.output, client: client, logger: logger))
         }
         let appHost = FunctionAppHost(options: options, host: host, functions: functions, workers: workers, routes: routes, client: client, logger: logger)
         do {

@@ -135,7 +135,8 @@ public actor WorkerProcess {
         let deadline = ContinuousClock.now + readinessTimeout
         while generation == current, !stopping, ContinuousClock.now < deadline {
             let port = self.port
-            if ReadinessProbe.answers(port: port) {
+            // The host's readiness check (reference 1.2): any HTTP answer to `GET /` means ready.
+            if Loopback.status(port: port, path: "/") != nil {
                 guard generation == current, !stopping else { return }
                 isReady = true
                 let ready = waiters

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import FunctionsHost
 import NIOCore
 
 /// Benchmarks that print numbers (issue 2's "Measure"): handler start-up to first 200 and memory.
@@ -47,7 +48,7 @@ struct Startup: AsyncParsableCommand {
     func run() async throws {
         var samples: [Double] = []
         for _ in 0..<runs {
-            let port = try Ports.free()
+            let port = try Loopback.freePort()
             let start = ContinuousClock.now
             let process = try handler.launch(port: port)
             try await Probe.waitForHealth(port: port, deadline: start + .seconds(30))
@@ -69,7 +70,7 @@ struct Memory: AsyncParsableCommand {
     @Option(help: "Requests in flight at once.") var concurrency = 8
 
     func run() async throws {
-        let port = try Ports.free()
+        let port = try Loopback.freePort()
         let process = try handler.launch(port: port)
         defer { process.terminate(); process.waitUntilExit() }
         try await Probe.waitForHealth(port: port, deadline: .now + .seconds(30))
@@ -102,33 +103,10 @@ enum Probe {
     /// refused connection, which would add ~100 ms to what is measured.)
     static func waitForHealth(port: Int, deadline: ContinuousClock.Instant) async throws {
         while ContinuousClock.now < deadline {
-            if RawProbe.getHealth(port: port) == 200 { return }
+            if Loopback.status(port: port, path: "/api/health") == 200 { return }
             await Task.yield()
         }
         throw Failure()
-    }
-}
-
-enum RawProbe {
-    /// `GET /api/health` on a fresh connection; the status code, or nil if nothing answered.
-    static func getHealth(port: Int) -> Int? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { return nil }
-        let request = Array("GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
-        guard request.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == request.count else { return nil }
-        var buffer = [UInt8](repeating: 0, count: 1024)
-        let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        guard count >= 12 else { return nil }
-        return Int(String(decoding: buffer[9..<12], as: UTF8.self))
     }
 }
 
@@ -139,21 +117,5 @@ enum Procfs {
               let value = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
         else { throw Probe.Failure() }
         return value
-    }
-}
-
-enum Ports {
-    static func free() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard ok else { throw Probe.Failure() }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

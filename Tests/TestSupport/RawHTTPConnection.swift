@@ -1,4 +1,5 @@
 import Foundation
+import FunctionsHost
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,34 +14,14 @@ public final class RawHTTPConnection {
     }
 
     public init(port: Int) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket failed") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard result == 0 else {
-            close(fd)
-            throw Failure(description: "connect to \(port) failed")
-        }
-        var timeout = timeval(tv_sec: 20, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        guard let fd = Loopback.connect(port: port, receiveTimeout: 20) else { throw Failure(description: "connect to \(port) failed") }
+        self.fd = fd
     }
 
     deinit { close(fd) }
 
     /// This connection's local port.
-    public var localPort: Int {
-        var address = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
+    public var localPort: Int { Loopback.localPort(of: fd) }
 
     /// Returns once the server process has read everything sent on this connection, i.e. the
     /// server side's receive queue in /proc/net/tcp is empty. Used to know a request head has

@@ -1,3 +1,5 @@
+import EphemCore
+
 /// `application/x-www-form-urlencoded` and query strings: `+` is a space, `%XX` a byte.
 enum FormData {
     static func parse(_ text: String) -> [String: String] {
@@ -27,20 +29,7 @@ enum FormData {
         return String(validating: bytes, as: UTF8.self)
     }
 
-    static func encode(_ text: String) -> String {
-        var result = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                result.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let hex = String(byte, radix: 16, uppercase: true)
-                result += "%" + (hex.count == 1 ? "0" + hex : hex)
-            }
-        }
-        return result
-    }
+    static func encode(_ text: String) -> String { URLQuery.encode(text) }
 
     static func escapeHTML(_ text: String) -> String {
         var result = ""
