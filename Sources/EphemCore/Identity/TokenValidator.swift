@@ -38,15 +38,29 @@ public struct TokenValidator: Sendable {
 
     public let configuration: Configuration
     public let keys: SigningKeyCache
+    /// Tokens that already passed, for at most 60 s (see `ValidatedTokenCache`); nil disables it.
+    public let recent: ValidatedTokenCache?
 
-    public init(configuration: Configuration, keys: SigningKeyCache) {
+    public init(configuration: Configuration, keys: SigningKeyCache, recent: ValidatedTokenCache? = ValidatedTokenCache()) {
         self.configuration = configuration
         self.keys = keys
+        self.recent = recent
     }
 
     /// The caller, or `invalidToken` (with a reason for the log, never for the client),
     /// `authContextRequired`, or `upstreamUnavailable` when no signing keys could be loaded.
     public func validate(_ token: String, now: Date = Date()) async throws(EphemError) -> Caller {
+        guard token.utf8.count <= CompactJWT.maxLength else { throw .invalidToken(detail: "malformed token (tooLong)") }
+        let time = now.timeIntervalSince1970
+        let digest = SHA256.hash(data: Array(token.utf8))
+        if let recent, let caller = recent.lookup(digest, now: time) { return caller }
+        let (caller, expiresAt) = try await validateFully(token, now: now)
+        recent?.store(digest, caller: caller, expiresAt: expiresAt, now: time)
+        return caller
+    }
+
+    /// Every check, and the instant until which the token is acceptable (`exp` + skew).
+    func validateFully(_ token: String, now: Date) async throws(EphemError) -> (Caller, TimeInterval) {
         let jwt: CompactJWT
         do {
             jwt = try CompactJWT(token)
@@ -69,7 +83,8 @@ public struct TokenValidator: Sendable {
               key.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: jwt.signature), for: SHA256.hash(data: jwt.signingInput), padding: .insecurePKCS1v1_5)
         else { throw .invalidToken(detail: "signature does not verify") }
 
-        return try checkClaims(jwt.claims, now: now)
+        let caller = try checkClaims(jwt.claims, now: now)
+        return (caller, (Self.numericDate(jwt.claims["exp"]) ?? 0) + Self.allowedSkew)
     }
 
     func checkClaims(_ claims: [String: JSONValue], now: Date) throws(EphemError) -> Caller {
