@@ -6,7 +6,7 @@ import Foundation
 import EphemCore
 public import Hummingbird
 import HTTPTypes
-public import Logging
+import Logging
 
 /// The composition root both handlers share: `main` and the tests call `build` with parsed
 /// settings; nothing below it reads the environment.

@@ -64,7 +64,7 @@ public struct HandlerDefinition: Sendable {
 struct KeyRefreshService: Service {
     let keys: SigningKeyCache
     func run() async throws {
-        try await cancelWhenGracefulShutdown { await keys.runPeriodicRefresh() }
+        await cancelWhenGracefulShutdown { await keys.runPeriodicRefresh() }
     }
 }
 

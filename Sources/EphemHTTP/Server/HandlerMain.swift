@@ -10,7 +10,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-public import EphemCore
+import EphemCore
 import Hummingbird
 import Logging
 
