@@ -129,6 +129,14 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "DevTenantTests",
+            dependencies: [
+                "DevTenant", "EphemCore", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
             name: "EphemHTTPTests",
             dependencies: [
                 "EphemHTTP", "DevTenant", "TestSupport",
