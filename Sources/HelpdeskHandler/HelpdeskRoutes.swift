@@ -3,7 +3,7 @@ import EphemHTTP
 
 /// The helpdesk portal's own API routes (SPEC 6.3), on top of the common ones.
 enum HelpdeskRoutes {
-    static let definition = HandlerDefinition(portal: .helpdesk) { _ in
-        []
+    static let definition = HandlerDefinition(portal: .helpdesk) { dependencies in
+        [AuditLogRoute.make(dependencies)]
     }
 }

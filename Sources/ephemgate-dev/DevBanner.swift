@@ -12,6 +12,7 @@ enum DevBanner {
             lines.append("  \(title.padding(toLength: 20, withPad: " ", startingAt: 0)) \(host.baseURL)/\(instances)")
         }
         lines.append("  Dev tenant           \(tenant.baseURL)/  (tenant \(seed.tenantId))")
+        lines.append("  Table service        http://127.0.0.1:\(tablePort)/devstoreaccount1")
         lines.append("")
         lines.append("Demo accounts:")
         for user in seed.users {

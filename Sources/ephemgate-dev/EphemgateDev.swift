@@ -41,7 +41,9 @@ struct EphemgateDev: AsyncParsableCommand {
         }, identityHeader: DevSettings.identityHeader)
         let tenant = try await DevTenantServer.start(seed: seed, options: options, port: tenantPort, logger: logger)
         var hosts: [FunctionAppHost] = []
+        var tables: DevTableServer?
         do {
+            tables = try await DevTableServer.start(tenant: tenant, port: tablePort, logger: logger)
             if !tenantOnly {
                 let layout = try DevLayout.locate(root: root, handlersDir: handlersDir)
                 let common = DevSettings.common(tenant: tenant.baseURL, tenantId: seed.tenantId, tablePort: tablePort)
@@ -61,10 +63,12 @@ struct EphemgateDev: AsyncParsableCommand {
             await ShutdownSignal.wait()
         } catch {
             for host in hosts { await host.shutdown() }
+            await tables?.shutdown()
             await tenant.shutdown()
             throw error
         }
         for host in hosts { await host.shutdown() }
+        await tables?.shutdown()
         await tenant.shutdown()
     }
 }

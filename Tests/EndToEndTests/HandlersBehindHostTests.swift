@@ -36,21 +36,39 @@ import Testing
     @Test(arguments: ["selfservice", "helpdesk"])
     func timerRoundTripThroughTheHost(app: String) async throws {
         let logs = LogCollector()
-        try await withHost(DevApps.start(app: app, logs: logs)) { (host: FunctionAppHost) async throws in
-            let function = try #require(host.functions.first { $0.name == "audit-retention" })
-            let result = await host.invoke(function: function, last: nil, next: Date().addingTimeInterval(86_400))
-            #expect(result.status == 200)
-            let body = try JSONSerialization.jsonObject(with: Data(result.body.utf8)) as? [String: Any]
-            #expect((body?["Logs"] as? [String])?.first?.contains("audit-retention") == true)
-            #expect(body?.keys.contains("ReturnValue") == true)
-            await logs.waitFor("audit-retention")
+        let stack = try await StorageStack.start()
+        do {
+            try await withHost(try await DevApps.start(app: app, tenant: stack.tenant, tables: stack.tables, logs: logs)) { (host: FunctionAppHost) async throws in
+                let function = try #require(host.functions.first { $0.name == "audit-retention" })
+                let result = await host.invoke(function: function, last: nil, next: Date().addingTimeInterval(86_400))
+                #expect(result.status == 200)
+                let body = try JSONSerialization.jsonObject(with: Data(result.body.utf8)) as? [String: Any]
+                #expect((body?["Logs"] as? [String])?.first?.contains("audit-retention: deleted 0 audit rows") == true)
+                #expect(body?.keys.contains("ReturnValue") == true)
+                await logs.waitFor("retention.audit_deleted")
+            }
+        } catch {
+            await stack.shutdown()
+            throw error
         }
+        await stack.shutdown()
     }
 
     /// SIGTERM while a request is in flight: the handler finishes it before exiting.
     @Test func sigtermDrainsAnInFlightRequest() async throws {
         let logs = LogCollector()
-        try await withHost(DevApps.start(app: "helpdesk", logs: logs)) { (host: FunctionAppHost) async throws in
+        let stack = try await StorageStack.start()
+        do {
+            try await drain(stack: stack, logs: logs)
+        } catch {
+            await stack.shutdown()
+            throw error
+        }
+        await stack.shutdown()
+    }
+
+    func drain(stack: StorageStack, logs: LogCollector) async throws {
+        try await withHost(DevApps.start(app: "helpdesk", tenant: stack.tenant, tables: stack.tables, logs: logs)) { (host: FunctionAppHost) async throws in
             let worker = host.workers[0]
             let pid = try #require(await worker.pid)
             let payload = #"{"Data":{"myTimer":{"Schedule":{"AdjustForDST":true},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{}}"#

@@ -156,15 +156,14 @@ struct HandlerApplicationTests {
         #expect(decoded == #"{"access_token":{"acrs":{"essential":true,"value":"c1"}}}"#)
     }
 
-    @Test func timerInvocationAnswersInTheHostShape() async throws {
+    /// With Table Storage unreachable the retention run fails closed: the host sees a failed
+    /// invocation (503), never a 2xx that pretends rows were deleted.
+    @Test func timerInvocationFailsClosedWithoutStorage() async throws {
         try await Self.app(.helpdesk).test(.router) { client in
             let payload = ByteBuffer(string: #"{"Data":{"myTimer":{"Schedule":{"AdjustForDST":true},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{}}"#)
             try await client.execute(uri: "/audit-retention", method: .post, body: payload) { response in
-                #expect(response.status == .ok)
-                let body = Self.json(response.body)
-                #expect(body?["Outputs"] as? [String: Any] != nil)
-                #expect((body?["Logs"] as? [String])?.first?.contains("audit-retention") == true)
-                #expect(body?.keys.contains("ReturnValue") == true)
+                #expect(response.status == .serviceUnavailable)
+                #expect(Self.json(response.body)?["code"] as? String == "upstream_unavailable")
             }
             try await client.execute(uri: "/audit-retention", method: .post, body: ByteBuffer(string: "not json")) { response in
                 #expect(response.status == .badRequest)

@@ -9,7 +9,7 @@ public enum DevApps {
     public static let binaries = ["selfservice": "SelfServiceHandler", "helpdesk": "HelpdeskHandler"]
 
     /// Settings pointing at `tenant`, or at a closed port when a test needs no upstream at all.
-    public static func settings(app: String, tenant: DevTenantServer? = nil) -> [String: String] {
+    public static func settings(app: String, tenant: DevTenantServer? = nil, tables: DevTableServer? = nil) -> [String: String] {
         let base = tenant?.baseURL ?? "http://127.0.0.1:9"
         var settings = [
             "ENTRA_TENANT_ID": tenant?.seed.tenantId ?? tenantId,
@@ -21,14 +21,15 @@ public enum DevApps {
             "IDENTITY_HEADER": tenant?.options.identityHeader ?? "ephemgate-dev",
         ]
         if tenant == nil { settings["IDENTITY_ENDPOINT"] = nil; settings["IDENTITY_HEADER"] = nil }
+        if let tables { settings["TABLE_ENDPOINT"] = tables.endpoint }
         return settings
     }
 
-    public static func start(app: String, tenant: DevTenantServer? = nil, settings overrides: [String: String] = [:], instances: Int = 1, logs: LogCollector) async throws -> FunctionAppHost {
+    public static func start(app: String, tenant: DevTenantServer? = nil, tables: DevTableServer? = nil, settings overrides: [String: String] = [:], instances: Int = 1, logs: LogCollector) async throws -> FunctionAppHost {
         let options = FunctionAppHost.Options(
             name: app, appDirectory: TestPaths.app(app), hostJSONPath: TestPaths.hostJSON,
             executable: TestPaths.binary(binaries[app]!),
-            settings: settings(app: app, tenant: tenant).merging(overrides) { $1 }, instances: instances, port: 0, output: logs.sink, runTimers: false)
+            settings: settings(app: app, tenant: tenant, tables: tables).merging(overrides) { $1 }, instances: instances, port: 0, output: logs.sink, runTimers: false)
         var logger = Logger(label: "test-host")
         logger.logLevel = .critical
         return try await FunctionAppHost.start(options, logger: logger)

@@ -52,8 +52,12 @@ enum FaultResponse {
             let code = status == 429 ? "TooManyRequests" : (status == 503 ? "serviceNotAvailable" : "generalException")
             body = #"{"error":{"code":"\#(code)","message":"\#(reason)","innerError":{"date":"\#(Date().formatted(.iso8601))","request-id":"\#(UUID().uuidString.lowercased())","client-request-id":"\#(UUID().uuidString.lowercased())"}}}"#
         case .table:
-            let code = status == 503 ? "ServerBusy" : (status == 412 ? "UpdateConditionNotSatisfied" : "InternalError")
-            body = #"{"odata.error":{"code":"\#(code)","message":{"lang":"en-US","value":"\#(reason)\nRequestId:\#(UUID().uuidString.lowercased())\nTime:\#(Date().formatted(.iso8601))"}}}"#
+            // The Table service's own shape and Content-Type (reference 4.2, table-service-recorded.md "Errors").
+            let error = TableError.injected(status: status)
+            let reply = TableReply(headers: HTTPFields(), level: .minimal)
+            var response = reply.error(error, preferenceApplies: false)
+            if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+            return response
         case .identity:
             body = #"{"statusCode":\#(status),"message":"\#(reason)","correlationId":"\#(UUID().uuidString.lowercased())"}"#
         case .entra:

@@ -77,6 +77,27 @@ public final class TenantSigner: Sendable {
         return Base64URL.encode(signature.rawRepresentation)
     }
 
+    /// The claims of `token` if it is a compact JWS signed RS256 by one of the keys this tenant
+    /// publishes (by `kid`), else `nil`. Only the signature is checked here: the simulated
+    /// resource servers (the Table service) check `aud`, `iss` and lifetime themselves.
+    public func verify(_ token: String) -> [String: JSONValue]? {
+        guard token.utf8.count <= 16 * 1024 else { return nil }
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3,
+              let headerBytes = Base64URL.decode(parts[0]), let payloadBytes = Base64URL.decode(parts[1]),
+              let signature = Base64URL.decode(parts[2]),
+              let header = (try? StrictJSON.parse(headerBytes))?.objectValue,
+              let claims = (try? StrictJSON.parse(payloadBytes))?.objectValue,
+              header["alg"] == .string("RS256"), header["crit"] == nil,
+              let kid = header["kid"]?.stringValue
+        else { return nil }
+        guard let key = state.withLock({ $0.published.first { $0.kid == kid } }) else { return nil }
+        let input = Array((parts[0] + "." + parts[1]).utf8)
+        let valid = key.key.publicKey.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature),
+                                                       for: SHA256.hash(data: input), padding: .insecurePKCS1v1_5)
+        return valid ? claims : nil
+    }
+
     /// The active key's public DER bytes (an attacker's favourite HMAC secret).
     public var activePublicKeyDER: [UInt8] { state.withLock { Array($0.active.key.publicKey.derRepresentation) } }
 

@@ -40,12 +40,17 @@ enum CommonRoutes {
         }
     }
 
-    /// `audit-retention` (daily). The audit store arrives with the storage work; until then the
-    /// function answers the host and says plainly that there was nothing to delete.
-    static func auditRetention(settings: Settings) -> TimerFunction {
-        TimerFunction(name: "audit-retention") { invocation, logger in
-            let line = "audit-retention: no audit store is configured in this build; nothing was deleted (retention \(settings.auditRetentionDays) days)"
-            logger.notice("\(line)", metadata: ["timer.past_due": "\(invocation.timerInfo?.isPastDue ?? false)"])
+    /// `audit-retention` (daily): old audit rows and expired rate-limit rows, in bounded batches.
+    static func auditRetention(_ dependencies: HandlerDependencies) -> TimerFunction {
+        let settings = dependencies.settings
+        let retention = AuditRetention(client: dependencies.tables)
+        return TimerFunction(name: "audit-retention") { invocation, logger in
+            let result = try await retention.run(portal: settings.portal, retentionDays: settings.auditRetentionDays)
+            let line = "audit-retention: deleted \(result.auditRowsDeleted) audit rows older than \(settings.auditRetentionDays) days and \(result.rateLimitRowsDeleted) expired rate-limit rows" + (result.moreRemain ? "; more remain for the next run" : "")
+            logger.notice("\(line)", metadata: [
+                "retention.audit_deleted": "\(result.auditRowsDeleted)", "retention.rate_limit_deleted": "\(result.rateLimitRowsDeleted)",
+                "retention.more_remain": "\(result.moreRemain)", "timer.past_due": "\(invocation.timerInfo?.isPastDue ?? false)",
+            ])
             return [line]
         }
     }

@@ -14,6 +14,8 @@ public struct HandlerDependencies: Sendable {
     public var authenticator: Authenticator
     /// The backend's own tokens for Graph and Table Storage (managed identity or Azure CLI).
     public var tokens: any AccessTokenProvider
+    public var tables: TableClient
+    public var audit: AuditLog
 
     public init(settings: Settings, logger: Logger, http: OutboundHTTP, signingKeys: SigningKeyCache, tokens: any AccessTokenProvider) {
         self.settings = settings
@@ -21,6 +23,8 @@ public struct HandlerDependencies: Sendable {
         self.http = http
         self.signingKeys = signingKeys
         self.tokens = tokens
+        tables = TableClient(endpoint: settings.tableEndpoint, http: http, tokens: tokens, logger: logger)
+        audit = AuditLog(client: tables, logger: logger)
         let configuration = TokenValidator.Configuration(
             tenantId: settings.tenantId, clientId: settings.clientId, authorityHost: settings.authorityHost,
             requiredScope: settings.apiScope, requiredAuthContext: settings.requiredAuthContext)
@@ -45,7 +49,8 @@ public struct HandlerDependencies: Sendable {
     /// Background work that lives as long as the server: the hourly JWKS refresh, and shutting the
     /// HTTP client down after the server has drained.
     var services: [any Service] {
-        [KeyRefreshService(keys: signingKeys), HTTPClientShutdownService(client: http.client)]
+        [StorageBootstrapService(tables: tables, names: [AuditLog.table(for: settings.portal), RateLimiter.table], logger: logger),
+         KeyRefreshService(keys: signingKeys), HTTPClientShutdownService(client: http.client)]
     }
 }
 
@@ -65,6 +70,24 @@ struct KeyRefreshService: Service {
     let keys: SigningKeyCache
     func run() async throws {
         await cancelWhenGracefulShutdown { await keys.runPeriodicRefresh() }
+    }
+}
+
+/// Creates the tables this app writes if they are missing, once, in the background (the Bicep
+/// deployment creates them in Azure, where this is a 409 or 403 and nothing else).
+struct StorageBootstrapService: Service {
+    let tables: TableClient
+    let names: [String]
+    let logger: Logger
+    func run() async throws {
+        for name in names {
+            do {
+                try await tables.createTableIfNeeded(name)
+            } catch {
+                logger.warning("could not make sure a table exists", metadata: ["table.name": "\(name)", "error.detail": "\(error)"])
+            }
+        }
+        try? await gracefulShutdown()
     }
 }
 

@@ -1,0 +1,12 @@
+/// The outcome column of an audit row (SPEC 7.4). Raw values are persisted and queried by the
+/// alert rule: never rename them.
+public enum AuditAction: String, Sendable, CaseIterable, Codable {
+    case success = "SUCCESS"
+    case denied = "DENIED"
+    case blockedPrivileged = "BLOCKED_PRIVILEGED"
+    case rateLimited = "RATE_LIMITED"
+    case error = "ERROR"
+    case revoked = "REVOKED"
+    /// Written before a TAP is created; replaced by the outcome afterwards.
+    case pending = "PENDING"
+}

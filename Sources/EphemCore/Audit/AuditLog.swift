@@ -1,0 +1,84 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Logging
+
+/// Writes audit rows (SPEC 7.4): write-ahead `PENDING` before a TAP exists, then the outcome; one
+/// structured log line per event (`audit.*` keys; the infrastructure's alert reads `audit.action`).
+public struct AuditLog: Sendable {
+    let client: TableClient
+    let logger: Logger
+
+    public init(client: TableClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    public static func table(for portal: Portal) -> String {
+        portal == .selfService ? "TapAuditSelfService" : "TapAuditHelpdesk"
+    }
+
+    /// The row of an issuance whose outcome is not known yet.
+    public struct Pending: Sendable, Equatable {
+        public var event: AuditEvent
+        var etag: String
+    }
+
+    /// Writes the `PENDING` row. If this fails the caller must not create a TAP (503).
+    public func begin(_ event: AuditEvent) async throws(EphemError) -> Pending {
+        var pending = event
+        pending.action = .pending
+        do {
+            let etag = try await client.insert(Self.table(for: event.portal), pending.entity)
+            log(pending)
+            return Pending(event: pending, etag: etag)
+        } catch {
+            throw .upstreamUnavailable(detail: "audit PENDING write: \(error)")
+        }
+    }
+
+    /// Replaces the `PENDING` row with the outcome. When that write fails the row stays visibly
+    /// `PENDING` and the failure is logged; the response to the user is not changed by it.
+    @discardableResult
+    public func complete(_ pending: Pending, action: AuditAction, denialReason: String? = nil) async -> Bool {
+        var event = pending.event
+        event.action = action
+        event.denialReason = denialReason
+        log(event)
+        do {
+            try await client.replace(Self.table(for: event.portal), event.entity, ifMatch: pending.etag)
+            return true
+        } catch {
+            logger.error("audit outcome write failed; the row stays PENDING", metadata: [
+                "audit.correlation_id": "\(event.correlationId)", "audit.action": "\(action.rawValue)", "error.detail": "\(error)",
+            ])
+            return false
+        }
+    }
+
+    /// A single-row event (refusals, revocations). Fails with `upstreamUnavailable`.
+    public func record(_ event: AuditEvent) async throws(EphemError) {
+        log(event)
+        do {
+            try await client.insert(Self.table(for: event.portal), event.entity)
+        } catch {
+            throw .upstreamUnavailable(detail: "audit write: \(error)")
+        }
+    }
+
+    func log(_ event: AuditEvent) {
+        var metadata: Logger.Metadata = [
+            "audit.action": "\(event.action.rawValue)", "audit.portal": "\(event.portal.rawValue)",
+            "audit.correlation_id": "\(event.correlationId)",
+        ]
+        let optional: [(String, String?)] = [
+            ("audit.agent_id", event.agentId), ("audit.agent_upn", event.agentUPN), ("audit.target_id", event.targetId),
+            ("audit.target_upn", event.targetUPN), ("audit.denial_reason", event.denialReason), ("audit.client_ip", event.clientIp),
+            ("audit.ticket_id", event.ticketId),
+        ]
+        for (key, value) in optional { if let value { metadata[key] = "\(value)" } }
+        logger.notice("audit event", metadata: metadata)
+    }
+}

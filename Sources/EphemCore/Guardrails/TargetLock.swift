@@ -1,0 +1,84 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Serializes issuances for one target across portals and instances (SPEC 7.3): one row
+/// `PartitionKey = "lock_{target id}"`, `RowKey = "lock"` in `TapRateLimits`. Taking the lock is an
+/// insert (409 when held); a lock whose lease ran out (its holder died mid-issuance) is taken over
+/// with an ETag-conditional replace, so of any number of racers exactly one holds it.
+public struct TargetLock: Sendable {
+    public static let lease: TimeInterval = 90
+    let client: TableClient
+    let now: @Sendable () -> Date
+
+    public init(client: TableClient, now: @escaping @Sendable () -> Date = Date.init) {
+        self.client = client
+        self.now = now
+    }
+
+    public struct Held: Sendable, Equatable {
+        public var target: GUID
+        public var holder: String
+        public var etag: String
+    }
+
+    static func partitionKey(_ target: GUID) -> String { "lock_\(target.value)" }
+
+    /// The lock, or nil when another issuance for this target holds a live lease.
+    public func acquire(_ target: GUID) async throws(EphemError) -> Held? {
+        let holder = UUID().uuidString.lowercased()
+        let current = now()
+        let row = TableEntity(partitionKey: Self.partitionKey(target), rowKey: "lock", properties: [
+            "Holder": .string(holder), "ExpiresAt": .dateTime(RateLimiter.format(current.addingTimeInterval(Self.lease))),
+        ])
+        do {
+            let etag = try await client.insert(RateLimiter.table, row)
+            return Held(target: target, holder: holder, etag: etag)
+        } catch .entityAlreadyExists {
+            // Held, or left behind by a holder that died: look at its lease.
+        } catch {
+            throw .upstreamUnavailable(detail: "target lock insert: \(error)")
+        }
+        let existing: TableEntity?
+        do {
+            existing = try await client.get(RateLimiter.table, partitionKey: Self.partitionKey(target), rowKey: "lock")
+        } catch {
+            throw .upstreamUnavailable(detail: "target lock read: \(error)")
+        }
+        guard let existing, let etag = existing.etag else {
+            // Released between our insert and our read: one more insert decides.
+            do {
+                let etag = try await client.insert(RateLimiter.table, row)
+                return Held(target: target, holder: holder, etag: etag)
+            } catch .entityAlreadyExists {
+                return nil
+            } catch {
+                throw .upstreamUnavailable(detail: "target lock insert: \(error)")
+            }
+        }
+        if existing["Holder"]?.stringValue == holder { return Held(target: target, holder: holder, etag: etag) }
+        let expires = existing["ExpiresAt"]?.dateTimeValue.flatMap(RateLimiter.parse) ?? .distantFuture
+        guard expires <= current else { return nil }
+        do {
+            let newETag = try await client.replace(RateLimiter.table, row, ifMatch: etag)
+            return Held(target: target, holder: holder, etag: newETag)
+        } catch .conditionNotSatisfied, .notFound {
+            return nil
+        } catch {
+            throw .upstreamUnavailable(detail: "target lock takeover: \(error)")
+        }
+    }
+
+    /// Releases the lock if we still hold it. A failure leaves the lease to run out.
+    @discardableResult
+    public func release(_ held: Held) async -> Bool {
+        do {
+            try await client.delete(RateLimiter.table, partitionKey: Self.partitionKey(held.target), rowKey: "lock", ifMatch: held.etag)
+            return true
+        } catch {
+            return false
+        }
+    }
+}

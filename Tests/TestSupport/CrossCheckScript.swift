@@ -1,0 +1,37 @@
+import Foundation
+
+/// Runs one of `scripts/crosscheck/*.py` with Microsoft's official clients.
+///
+/// The wait happens on a thread of its own: the script talks to servers running inside this test
+/// process, whose request handling needs the concurrency pool's few threads (as many as cores).
+/// Blocking one of them in `waitUntilExit` while the script waits for our server deadlocks a
+/// 2-core machine.
+public enum CrossCheckScript {
+    public struct Result: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+    }
+
+    public static func run(_ script: String, arguments: [String] = [], environment: [String: String] = [:]) async throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", TestPaths.repoRoot + "/scripts/crosscheck/" + script] + arguments
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        return await withCheckedContinuation { continuation in
+            let thread = Thread {
+                let stdout = out.fileHandleForReading.readDataToEndOfFile()
+                let stderr = err.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self)))
+            }
+            thread.start()
+        }
+    }
+}
