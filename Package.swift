@@ -69,6 +69,7 @@ let package = Package(
         .target(
             name: "FunctionsHost",
             dependencies: [
+                "EphemCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -19,7 +19,7 @@ public final class DevTenantServer: Sendable {
     public let faults = FaultPlan()
     public let requests = RequestLog()
     let codes = AuthorizationCodes()
-    let state = Mutex<(group: ServiceGroup?, task: Task<Void, any Error>?, port: Int)>((nil, nil, 0))
+    let state = Mutex<(listener: LoopbackServer?, port: Int)>((nil, 0))
 
     public var port: Int { state.withLock { $0.port } }
     public var baseURL: String { "http://127.0.0.1:\(port)" }
@@ -41,21 +41,9 @@ public final class DevTenantServer: Sendable {
         DevRoutes(tenant: server).add(to: router)
         EntraRoutes(tenant: server).add(to: router)
         ManagedIdentityRoutes(tenant: server).add(to: router)
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: nil),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            },
-            logger: logger
-        )
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        let task = Task { try await group.run() }
-        var iterator = stream.makeAsyncIterator()
-        let bound = await iterator.next() ?? 0
-        server.state.withLock { $0 = (group, task, bound) }
+        let listener = await LoopbackServer.start(router, port: port, logger: logger)
+        let bound = listener.port
+        server.state.withLock { $0 = (listener, bound) }
         guard bound > 0 else {
             await server.shutdown()
             throw SeedError(problem: "the dev tenant could not listen on port \(port)")
@@ -64,8 +52,6 @@ public final class DevTenantServer: Sendable {
     }
 
     public func shutdown() async {
-        let (group, task) = state.withLock { ($0.group, $0.task) }
-        await group?.triggerGracefulShutdown()
-        _ = try? await task?.value
+        await state.withLock { $0.listener }?.shutdown()
     }
 }

@@ -1,3 +1,5 @@
+import EphemCore
+
 /// A Functions timer schedule: six NCRONTAB fields `second minute hour day month day-of-week`,
 /// evaluated in UTC (reference 1.3). Five fields (no seconds) are accepted too. Each field takes
 /// `*`, `n`, `a-b`, `*/s`, `a-b/s` and comma lists; months and days also by English abbreviation
@@ -128,17 +130,8 @@ public struct NCrontab: Sendable, Equatable {
 
     static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
 
-    /// Proleptic Gregorian date from days since 1970-01-01 (Howard Hinnant's algorithm).
     static func civil(fromDays days: Int64) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = floorDiv(z, 146_097)
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        return (Int(year), Int(month), Int(day))
+        let date = CivilDate.fromDays(days)
+        return (Int(date.year), Int(date.month), Int(date.day))
     }
 }

@@ -12,11 +12,12 @@ enum FormData {
         return result
     }
 
-    static func decode(_ text: Substring) -> String? {
+    /// Percent-decoding; `+` is a space in forms and queries, a plus sign in paths.
+    static func decode(_ text: Substring, plusIsSpace: Bool = true) -> String? {
         var bytes: [UInt8] = []
         var iterator = text.utf8.makeIterator()
         while let byte = iterator.next() {
-            if byte == UInt8(ascii: "+") {
+            if plusIsSpace, byte == UInt8(ascii: "+") {
                 bytes.append(UInt8(ascii: " "))
             } else if byte == UInt8(ascii: "%") {
                 guard let high = iterator.next(), let low = iterator.next(),

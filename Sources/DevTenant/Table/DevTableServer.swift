@@ -16,7 +16,7 @@ public final class DevTableServer: Sendable {
     public let tenant: DevTenantServer
     let store = TableStore()
     let authenticator: TableAuthenticator
-    private let state = Mutex<(group: ServiceGroup?, task: Task<Void, any Error>?, port: Int)>((nil, nil, 0))
+    private let state = Mutex<(listener: LoopbackServer?, port: Int)>((nil, 0))
 
     public var port: Int { state.withLock { $0.port } }
     /// The account endpoint the handlers get as `TABLE_ENDPOINT`.
@@ -42,21 +42,9 @@ public final class DevTableServer: Sendable {
         let router = Router()
         router.add(middleware: UpstreamMiddleware(tenantId: tenant.seed.tenantId, faults: tenant.faults, log: tenant.requests, fixedTarget: .table))
         router.add(middleware: TableService(server: server))
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: nil),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            },
-            logger: logger
-        )
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        let task = Task { try await group.run() }
-        var iterator = stream.makeAsyncIterator()
-        let bound = await iterator.next() ?? 0
-        server.state.withLock { $0 = (group, task, bound) }
+        let listener = await LoopbackServer.start(router, port: port, logger: logger)
+        let bound = listener.port
+        server.state.withLock { $0 = (listener, bound) }
         guard bound > 0 else {
             await server.shutdown()
             throw SeedError(problem: "the dev Table service could not listen on port \(port)")
@@ -65,9 +53,7 @@ public final class DevTableServer: Sendable {
     }
 
     public func shutdown() async {
-        let (group, task) = state.withLock { ($0.group, $0.task) }
-        await group?.triggerGracefulShutdown()
-        _ = try? await task?.value
+        await state.withLock { $0.listener }?.shutdown()
     }
 
     /// Entities per query page when `$top` asks for more (the real maximum, 1000, by default);

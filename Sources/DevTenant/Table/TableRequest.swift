@@ -90,18 +90,7 @@ enum TableResource: Equatable {
 enum URLPath {
     /// `%XX` decoding only (`+` is literal in a path); `nil` for bad escapes or invalid UTF-8.
     static func percentDecode(_ text: String) -> String? {
-        var bytes: [UInt8] = []
-        var iterator = text.utf8.makeIterator()
-        while let byte = iterator.next() {
-            if byte == UInt8(ascii: "%") {
-                guard let high = iterator.next(), let low = iterator.next(),
-                      let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) else { return nil }
-                bytes.append(value)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(validating: bytes, as: UTF8.self)
+        FormData.decode(Substring(text), plusIsSpace: false)
     }
 
     /// A key inside `(PartitionKey='…')`: quotes doubled, then percent-encoded except unreserved

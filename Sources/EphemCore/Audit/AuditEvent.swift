@@ -63,16 +63,8 @@ public struct AuditEvent: Sendable, Equatable {
     }
 
     static func civil(_ date: Date) -> (Int, Int, Int) {
-        let days = Int64((date.timeIntervalSince1970 / 86_400).rounded(.down))
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (Int(yoe + era * 400 + (month <= 2 ? 1 : 0)), Int(month), Int(day))
+        let (year, month, day) = CivilDate.fromDays(Int64((date.timeIntervalSince1970 / 86_400).rounded(.down)))
+        return (Int(year), Int(month), Int(day))
     }
 
     var entity: TableEntity {
