@@ -80,11 +80,14 @@ struct StorageBootstrapService: Service {
     let names: [String]
     let logger: Logger
     func run() async throws {
-        for name in names {
-            do {
-                try await tables.createTableIfNeeded(name)
-            } catch {
-                logger.warning("could not make sure a table exists", metadata: ["table.name": "\(name)", "error.detail": "\(error)"])
+        // Stops at once on shutdown, so an unreachable storage account never delays a drain.
+        await cancelWhenGracefulShutdown {
+            for name in names where !Task.isCancelled {
+                do {
+                    try await tables.createTableIfNeeded(name)
+                } catch {
+                    logger.warning("could not make sure a table exists", metadata: ["table.name": "\(name)", "error.detail": "\(error)"])
+                }
             }
         }
         try? await gracefulShutdown()
