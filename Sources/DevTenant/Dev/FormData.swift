@@ -32,6 +32,7 @@ enum FormData {
 
     static func encode(_ text: String) -> String { URLQuery.encode(text) }
 
+    /// Escapes text for HTML pages and XML error bodies alike.
     static func escapeHTML(_ text: String) -> String {
         var result = ""
         for character in text {

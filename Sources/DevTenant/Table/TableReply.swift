@@ -79,7 +79,7 @@ struct TableReply {
         let body: String
         if xmlErrors {
             fields[.contentType] = "application/xml;charset=utf-8"
-            body = #"<?xml version="1.0" encoding="utf-8"?><error xmlns="http://schemas.microsoft.com/ado/2007/08/dataservices/metadata"><code>\#(error.code)</code><message xml:lang="en-US">\#(Self.xmlEscape(messageText(error.message)))</message></error>"#
+            body = #"<?xml version="1.0" encoding="utf-8"?><error xmlns="http://schemas.microsoft.com/ado/2007/08/dataservices/metadata"><code>\#(error.code)</code><message xml:lang="en-US">\#(FormData.escapeHTML(messageText(error.message)))</message></error>"#
         } else {
             fields[.contentType] = level.contentType
             body = JSONText.object([("odata.error", JSONText.object([
@@ -102,21 +102,8 @@ struct TableReply {
         if error.status == 401 {
             fields[.wwwAuthenticate] = "Bearer authorization_uri=\(authorizationURI) resource_id=https://storage.azure.com"
         }
-        let body = #"<?xml version="1.0" encoding="utf-8"?><m:error xmlns:m="http://schemas.microsoft.com/ado/2007/08/dataservices/metadata"><m:code>\#(error.code)</m:code><m:message xml:lang="en-US">\#(Self.xmlEscape(messageText(error.message)))</m:message></m:error>"#
+        let body = #"<?xml version="1.0" encoding="utf-8"?><m:error xmlns:m="http://schemas.microsoft.com/ado/2007/08/dataservices/metadata"><m:code>\#(error.code)</m:code><m:message xml:lang="en-US">\#(FormData.escapeHTML(messageText(error.message)))</m:message></m:error>"#
         return Response(status: .init(code: error.status), headers: fields, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
-    static func xmlEscape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
 }
