@@ -10,14 +10,17 @@ import ServiceLifecycle
 import Synchronization
 
 /// The simulated tenant on loopback (SPEC 8): Entra sign-in, JWKS and token endpoints, the
-/// managed-identity endpoint, `/dev/...` controls; Graph and the Table service join in later
-/// stages. Real clients talk to it over HTTP exactly as they talk to Azure.
+/// managed-identity endpoint, Microsoft Graph (`/v1.0/…`, `/beta/…`) and the `/dev/...` controls;
+/// the Table service runs on its own port (`DevTableServer`). Real clients talk to it over HTTP
+/// exactly as they talk to Azure.
 public final class DevTenantServer: Sendable {
     public let seed: Seed
     public let options: DevTenantOptions
     public let signer: TenantSigner
     public let faults = FaultPlan()
     public let requests = RequestLog()
+    /// The simulated Graph: TAPs, sent mail, page size and clock controls for tests.
+    public let graph: DevGraph
     let codes = AuthorizationCodes()
     let state = Mutex<(listener: LoopbackServer?, port: Int)>((nil, 0))
 
@@ -30,14 +33,18 @@ public final class DevTenantServer: Sendable {
         self.seed = seed
         self.options = options
         signer = try TenantSigner()
+        graph = DevGraph(seed: seed)
     }
 
     /// Starts listening on 127.0.0.1:`port` (0 picks a free port) and returns once it accepts.
+    /// A seed whose ids do not resolve is refused (`SeedError`).
     public static func start(seed: Seed, options: DevTenantOptions = DevTenantOptions(), port: Int = 0,
                              logger: Logger = Logger(label: "dev-tenant")) async throws -> DevTenantServer {
+        try seed.validate()
         let server = try DevTenantServer(seed: seed, options: options)
         let router = Router()
         router.add(middleware: UpstreamMiddleware(tenantId: seed.tenantId, faults: server.faults, log: server.requests))
+        router.add(middleware: GraphService(tenant: server))
         DevRoutes(tenant: server).add(to: router)
         EntraRoutes(tenant: server).add(to: router)
         ManagedIdentityRoutes(tenant: server).add(to: router)

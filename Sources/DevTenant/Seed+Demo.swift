@@ -1,8 +1,45 @@
 extension Seed {
     public static let defaultTenantId = "11111111-1111-1111-1111-111111111111"
 
-    /// The built-in demo directory: a helpdesk agent, a viewer, ordinary users and one protected
-    /// administrator, so every portal path can be tried by hand.
+    /// Role template ids the demo directory uses (graph-contracts.md section 5).
+    public enum DemoRole {
+        public static let globalAdministrator = "62e90394-69f5-4237-9190-012177145e10"
+        public static let privilegedRoleAdministrator = "e8611ab8-c189-46e8-94e1-60213ab1f814"
+        public static let securityAdministrator = "194ae4cb-b126-40b2-bd5b-6091b380977d"
+    }
+
+    /// Group ids of the demo directory, for settings such as `BLOCKED_GROUP_IDS`.
+    public enum DemoGroup {
+        public static let tier0Operators = "bbbbbbbb-0000-4000-8000-000000000001"
+        public static let tapBlocked = "bbbbbbbb-0000-4000-8000-000000000002"
+        public static let restrictedVendors = "bbbbbbbb-0000-4000-8000-000000000003"
+        public static let financeContractors = "bbbbbbbb-0000-4000-8000-000000000004"
+        public static let tapPolicyExcluded = "bbbbbbbb-0000-4000-8000-000000000005"
+        public static let allStaff = "bbbbbbbb-0000-4000-8000-000000000006"
+        public static let financeTeam = "bbbbbbbb-0000-4000-8000-000000000007"
+        public static let engineering = "bbbbbbbb-0000-4000-8000-000000000008"
+    }
+
+    /// The mailbox the demo's `NOTIFICATION_SENDER` can name.
+    public static let demoNotificationSender = "tap-notifications@contoso.example"
+
+    static func demoUserId(_ n: Int) -> String { "aaaaaaaa-0000-4000-8000-0000000000" + (n < 10 ? "0" : "") + String(n) }
+
+    private static func person(_ n: Int, _ local: String, _ given: String, _ surname: String, _ job: String, _ department: String,
+                               _ language: String, displayName: String? = nil, mail: Bool = true, enabled: Bool = true,
+                               methods: [AuthenticationMethod]? = nil) -> User {
+        User(id: demoUserId(n), userPrincipalName: "\(local)@contoso.example", displayName: displayName ?? "\(given) \(surname)",
+             givenName: given, surname: surname, mail: mail ? "\(local)@contoso.example" : nil, jobTitle: job, department: department,
+             accountEnabled: enabled, userType: "Member", preferredLanguage: language, appRoles: nil, authenticationMethods: methods)
+    }
+
+    private static let fido = [AuthenticationMethod(type: "fido2AuthenticationMethod", displayName: "Security key")]
+    private static let authenticator = [AuthenticationMethod(type: "microsoftAuthenticatorAuthenticationMethod", displayName: "Phone")]
+    private static let phone = [AuthenticationMethod(type: "phoneAuthenticationMethod", displayName: nil)]
+
+    /// The built-in demo directory (README "Demo directory"): the helpdesk agent, a viewer, ordinary
+    /// users and one Global Administrator (ids 1–5), then one account per guardrail (6–14) and
+    /// twenty ordinary users (15–34) to search and page through.
     public static let demo = Seed(
         tenantId: defaultTenantId,
         users: [
@@ -23,11 +60,66 @@ extension Seed {
             User(id: "aaaaaaaa-0000-4000-8000-000000000005", userPrincipalName: "grace.admin@contoso.example", displayName: "Grace Admin",
                  givenName: "Grace", surname: "Admin", mail: "grace.admin@contoso.example", jobTitle: "Global Administrator", department: "IT",
                  accountEnabled: true, userType: "Member", preferredLanguage: "en-US", appRoles: nil, authenticationMethods: nil),
+            // One account per guardrail.
+            person(6, "tom.tier0", "Tom", "Tier0", "Identity Operator", "IT", "en-US", methods: fido),
+            person(7, "priya.pim", "Priya", "Pim", "Security Engineer", "Security", "en-GB", methods: authenticator),
+            person(8, "felix.eligible", "Felix", "Eligible", "Platform Engineer", "IT", "de-DE"),
+            person(9, "olivia.owner", "Olivia", "Owner", "IT Manager", "IT", "en-US", methods: authenticator),
+            person(10, "nina.nested", "Nina", "Nested", "Contractor", "Finance", "de-DE"),
+            person(11, "dave.disabled", "Dave", "Disabled", "Former Employee", "Sales", "en-US", enabled: false),
+            User(id: demoUserId(12), userPrincipalName: "alex.partner_fabrikam.example#EXT#@contoso.example", displayName: "Alex Partner (Fabrikam)",
+                 givenName: "Alex", surname: "Partner", mail: "alex.partner@fabrikam.example", jobTitle: "Consultant", department: nil,
+                 accountEnabled: true, userType: "Guest", preferredLanguage: "en-US", appRoles: nil, authenticationMethods: nil),
+            person(13, "quinn.excluded", "Quinn", "Excluded", "Kiosk Operator", "Operations", "en-US"),
+            User(id: demoUserId(14), userPrincipalName: demoNotificationSender, displayName: "TAP Notifications",
+                 givenName: nil, surname: nil, mail: demoNotificationSender, jobTitle: nil, department: "IT",
+                 accountEnabled: false, userType: "Member", preferredLanguage: "en-US", appRoles: nil, authenticationMethods: nil),
+            // Ordinary users.
+            person(15, "anna.schmidt", "Anna", "Schmidt", "Controller", "Finance", "de-DE", methods: fido),
+            person(16, "anna.schulz", "Anna", "Schulz", "HR Partner", "HR", "de-DE"),
+            person(17, "andreas.weber", "Andreas", "Weber", "Sales Manager", "Sales", "de-DE", methods: phone),
+            person(18, "juergen.mueller", "Jürgen", "Müller", "Warehouse Lead", "Logistics", "de-DE"),
+            person(19, "sean.obrien", "Seán", "O'Brien", "Solicitor", "Legal", "en-IE", methods: authenticator),
+            person(20, "maria.garcia", "María", "García", "Designer", "Marketing", "es-ES"),
+            person(21, "li.wei", "Wei", "Li", "Data Scientist", "R&D", "zh-CN", displayName: "Li Wei"),
+            person(22, "aisha.khan", "Aisha", "Khan", "Product Owner", "R&D", "en-GB", methods: fido),
+            person(23, "mohammed.al-farsi", "Mohammed", "Al-Farsi", "Analyst", "Finance", "en-US"),
+            person(24, "emma.johnson", "Emma", "Johnson", "Recruiter", "HR", "en-US"),
+            person(25, "liam.smith", "Liam", "Smith", "Support Engineer", "IT", "en-US", methods: phone),
+            person(26, "sophie.martin", "Sophie", "Martin", "Account Executive", "Sales", "fr-FR"),
+            person(27, "lukas.becker", "Lukas", "Becker", "Engineer", "R&D", "de-DE", methods: authenticator),
+            person(28, "hannah.schneider", "Hannah", "Schneider", "Buyer", "Procurement", "de-DE"),
+            person(29, "olga.petrova", "Olga", "Petrova", "Translator", "Marketing", "en-US"),
+            person(30, "kenji.tanaka", "Kenji", "Tanaka", "Engineer", "R&D", "ja-JP"),
+            person(31, "fatima.zahra", "Fatima", "Zahra", "Pharmacist", "Operations", "en-GB"),
+            person(32, "noah.brown", "Noah", "Brown", "Technician", "Operations", "en-US", mail: false),
+            person(33, "chloe.dubois", "Chloé", "Dubois", "Lawyer", "Legal", "fr-FR"),
+            person(34, "mia.wagner", "Mia", "Wagner", "Trainee", "HR", "de-DE"),
         ],
-        groups: [],
-        roleAssignments: [RoleAssignment(principalId: "aaaaaaaa-0000-4000-8000-000000000005", roleDefinitionId: "62e90394-69f5-4237-9190-012177145e10", directoryScopeId: "/")],
-        roleEligibilities: [],
-        groupEligibilities: [],
-        tapPolicy: TapPolicy(state: "enabled", minimumLifetimeInMinutes: 60, maximumLifetimeInMinutes: 480, defaultLifetimeInMinutes: 60, isUsableOnce: false)
+        groups: [
+            Group(id: DemoGroup.tier0Operators, displayName: "Tier 0 Operators", isAssignableToRole: true,
+                  members: [demoUserId(6)], owners: [demoUserId(9)]),
+            Group(id: DemoGroup.tapBlocked, displayName: "TAP Blocked", isAssignableToRole: false, members: [DemoGroup.restrictedVendors], owners: nil),
+            Group(id: DemoGroup.restrictedVendors, displayName: "Restricted Vendors", isAssignableToRole: false,
+                  members: [DemoGroup.financeContractors], owners: nil),
+            Group(id: DemoGroup.financeContractors, displayName: "Finance Contractors", isAssignableToRole: false, members: [demoUserId(10)], owners: nil),
+            Group(id: DemoGroup.tapPolicyExcluded, displayName: "TAP Policy Excluded", isAssignableToRole: false, members: [demoUserId(13)], owners: nil),
+            Group(id: DemoGroup.allStaff, displayName: "All Staff", isAssignableToRole: false,
+                  members: (1...11).map(demoUserId) + [demoUserId(13)] + (15...34).map(demoUserId), owners: [demoUserId(1)]),
+            Group(id: DemoGroup.financeTeam, displayName: "Finance Team", isAssignableToRole: false,
+                  members: [demoUserId(3), demoUserId(15), demoUserId(23)], owners: nil),
+            Group(id: DemoGroup.engineering, displayName: "Engineering", isAssignableToRole: false,
+                  members: [demoUserId(4), demoUserId(21), demoUserId(22), demoUserId(27), demoUserId(30)], owners: nil),
+        ],
+        roleAssignments: [
+            RoleAssignment(principalId: "aaaaaaaa-0000-4000-8000-000000000005", roleDefinitionId: DemoRole.globalAdministrator, directoryScopeId: "/"),
+            RoleAssignment(principalId: DemoGroup.tier0Operators, roleDefinitionId: DemoRole.privilegedRoleAdministrator, directoryScopeId: "/"),
+        ],
+        roleEligibilities: [RoleEligibility(principalId: demoUserId(7), roleDefinitionId: DemoRole.securityAdministrator)],
+        groupEligibilities: [GroupEligibility(principalId: demoUserId(8), groupId: DemoGroup.tier0Operators, accessId: "member")],
+        tapPolicy: TapPolicy(state: "enabled", minimumLifetimeInMinutes: 60, maximumLifetimeInMinutes: 480, defaultLifetimeInMinutes: 60,
+                             isUsableOnce: false, defaultLength: 8,
+                             includeTargets: [PolicyTarget(id: "all_users", isRegistrationRequired: false)],
+                             excludeTargets: [PolicyTarget(id: DemoGroup.tapPolicyExcluded)])
     )
 }

@@ -7,7 +7,8 @@ import EphemCore
 import Hummingbird
 import HTTPTypes
 
-/// The dev tenant's own controls (SPEC 8): `/dev/token`, key rotation, faults, the request log.
+/// The dev tenant's own controls (SPEC 8): `/dev/token`, key rotation, faults, the request log,
+/// the mail sent through Graph.
 struct DevRoutes {
     let tenant: DevTenantServer
 
@@ -46,6 +47,17 @@ struct DevRoutes {
         }
         router.delete("/dev/requests") { _, _ in
             tenant.requests.clear()
+            return Response(status: .noContent)
+        }
+        router.get("/dev/mail") { _, _ in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(tenant.graph.sentMail))))
+        }
+        router.delete("/dev/mail") { _, _ in
+            tenant.graph.clearMail()
             return Response(status: .noContent)
         }
         router.post("/dev/faults") { request, _ in

@@ -28,7 +28,7 @@ struct UpstreamMiddleware<Context: RequestContext>: RouterMiddleware {
             if let delay = fault.delayMs, delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
             if let faultStatus = fault.status {
                 status = faultStatus
-                return FaultResponse.make(target: target, status: faultStatus, retryAfter: fault.retryAfterSeconds)
+                return FaultResponse.make(target: target, status: faultStatus, retryAfter: fault.retryAfterSeconds, requestHeaders: request.headers)
             }
         }
         do {
@@ -44,13 +44,13 @@ struct UpstreamMiddleware<Context: RequestContext>: RouterMiddleware {
 
 /// Each service's error body for an injected failure (reference: Graph 7, Table 4.2, identity 3).
 enum FaultResponse {
-    static func make(target: UpstreamTarget, status: Int, retryAfter: Int?) -> Response {
+    static func make(target: UpstreamTarget, status: Int, retryAfter: Int?, requestHeaders: HTTPFields) -> Response {
         let body: String
         let reason = status == 429 ? "Too many requests." : "The service is temporarily unavailable."
         switch target {
         case .graph:
-            let code = status == 429 ? "TooManyRequests" : (status == 503 ? "serviceNotAvailable" : "generalException")
-            body = #"{"error":{"code":"\#(code)","message":"\#(reason)","innerError":{"date":"\#(Date().formatted(.iso8601))","request-id":"\#(UUID().uuidString.lowercased())","client-request-id":"\#(UUID().uuidString.lowercased())"}}}"#
+            // Graph's shape and headers: `request-id`, the echoed `client-request-id`, `Retry-After`.
+            return GraphReply(headers: requestHeaders).error(GraphProblem.injected(status: status), retryAfter: retryAfter)
         case .table:
             // The Table service's own shape and Content-Type (reference 4.2, table-service-recorded.md "Errors").
             let error = TableError.injected(status: status)
@@ -70,8 +70,13 @@ enum FaultResponse {
     }
 }
 
-enum ISOTime {
-    static func string(_ date: Date) -> String {
+/// The timestamps of `/dev/requests` (ISO 8601 UTC, milliseconds).
+public enum ISOTime {
+    public static func string(_ date: Date) -> String {
         Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)
+    }
+
+    public static func parse(_ text: String) -> Date? {
+        try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 }

@@ -131,7 +131,9 @@ struct EntraRoutes {
         """
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
-        headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
+        // Browsers apply form-action to the redirect that follows the post too, so the registered
+        // redirect URI (already matched against the app's list) must be allowed as well.
+        headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' \(request.redirectURI); frame-ancestors 'none'"
         headers[.cacheControl] = "no-store"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
     }

@@ -20,7 +20,6 @@ struct TableAuthenticator: Sendable {
     /// The public development storage key of `devstoreaccount1` (the storage emulator's, documented).
     static let developmentKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
     static let audiences: Set<String> = ["https://storage.azure.com", "https://storage.azure.com/"]
-    static let clockSkewSeconds: Double = 300
     /// "The storage services ensure that a request is no older than 15 minutes" (reference 4.1).
     static let sharedKeyWindowSeconds: Int64 = 15 * 60
 
@@ -44,15 +43,8 @@ struct TableAuthenticator: Sendable {
             return TableAuthError(status: 403, code: "AuthenticationFailed",
                                   message: "Authentication scheme Bearer is not supported in this version.")
         }
-        guard let claims = signer.verify(token) else { return .invalidAuthenticationInfo }
-        let now = Date().timeIntervalSince1970
-        guard let audience = claims["aud"]?.stringValue, Self.audiences.contains(audience),
-              claims["iss"]?.stringValue == "https://sts.windows.net/\(tenantId)/",
-              let exp = claims["exp"]?.doubleValue, exp > now - Self.clockSkewSeconds
-        else { return .invalidAuthenticationInfo }
-        if let nbf = claims["nbf"] {
-            guard let value = nbf.doubleValue, value <= now + Self.clockSkewSeconds else { return .invalidAuthenticationInfo }
-        }
+        let check = ResourceTokenCheck(tenantId: tenantId, signer: signer, audiences: Self.audiences)
+        guard case .success = check.claims(of: token, issuers: ["https://sts.windows.net/\(tenantId)/"]) else { return .invalidAuthenticationInfo }
         return nil
     }
 

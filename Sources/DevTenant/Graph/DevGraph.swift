@@ -1,0 +1,119 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Synchronization
+
+/// The simulated Microsoft Graph's state and its test-facing controls (`DevTenantServer.graph`).
+/// The directory comes from the seed and never changes; Temporary Access Passes and sent mail do.
+public final class DevGraph: Sendable {
+    let directory: GraphDirectory
+
+    private struct State {
+        var taps: [String: DevTemporaryAccessPass] = [:]
+        var created: [String: Int] = [:]
+        var mail: [SentMail] = []
+        var maxPageSize = GraphPaging.largestPage
+        var clockOffset: TimeInterval = 0
+    }
+
+    private let state = Mutex(State())
+
+    init(seed: Seed) {
+        directory = GraphDirectory(seed: seed)
+    }
+
+    // MARK: paging
+
+    /// The most items one page of any collection holds (Graph's maximum, 999, by default), also
+    /// when `$top` asks for more; tests set small values so clients must follow `@odata.nextLink`.
+    public func setMaxPageSize(_ n: Int) {
+        state.withLock { $0.maxPageSize = max(1, min(n, GraphPaging.largestPage)) }
+    }
+
+    var maxPageSize: Int { state.withLock { $0.maxPageSize } }
+
+    // MARK: the clock
+
+    /// Graph's "now" for TAP timestamps and usability: the real time plus `advanceClock` offsets.
+    public var now: Date { Date().addingTimeInterval(state.withLock { $0.clockOffset }) }
+
+    /// Moves the TAP clock forward (lets a test see a TAP expire without waiting).
+    public func advanceClock(by seconds: TimeInterval) {
+        state.withLock { $0.clockOffset += seconds }
+    }
+
+    // MARK: Temporary Access Passes
+
+    /// The user's current TAP (by object id or UPN), expired ones included, or `nil`.
+    public func temporaryAccessPass(forUser user: String) -> DevTemporaryAccessPass? {
+        guard let id = directory.user(user)?.id.lowercased() else { return nil }
+        return state.withLock { $0.taps[id] }
+    }
+
+    /// How many TAPs were ever created for the user (replacements included).
+    public func temporaryAccessPassesCreated(forUser user: String) -> Int {
+        guard let id = directory.user(user)?.id.lowercased() else { return 0 }
+        return state.withLock { $0.created[id] ?? 0 }
+    }
+
+    /// Simulates a sign-in with the user's TAP: a one-time TAP then reads `OneTimeUsed`.
+    /// Returns whether the user had a TAP.
+    @discardableResult
+    public func markTemporaryAccessPassUsed(forUser user: String) -> Bool {
+        guard let id = directory.user(user)?.id.lowercased() else { return false }
+        return state.withLock { state in
+            guard state.taps[id] != nil else { return false }
+            state.taps[id]?.used = true
+            return true
+        }
+    }
+
+    /// Creates the user's TAP, replacing (deleting) any existing one (reference 1.2).
+    func createTemporaryAccessPass(userId: String, start: Date?, lifetimeInMinutes: Int, isUsableOnce: Bool, length: Int) -> DevTemporaryAccessPass {
+        let key = userId.lowercased()
+        let created = now
+        let tap = DevTemporaryAccessPass(id: UUID().uuidString.lowercased(), temporaryAccessPass: DevTemporaryAccessPass.generateSecret(length: length),
+                                         createdDateTime: created, startDateTime: start ?? created, lifetimeInMinutes: lifetimeInMinutes,
+                                         isUsableOnce: isUsableOnce, used: false)
+        state.withLock { state in
+            state.taps[key] = tap
+            state.created[key, default: 0] += 1
+        }
+        return tap
+    }
+
+    /// Deletes the user's TAP if it has this method id.
+    func deleteTemporaryAccessPass(userId: String, methodId: String) -> Bool {
+        let key = userId.lowercased()
+        return state.withLock { state in
+            guard let tap = state.taps[key], tap.id == methodId.lowercased() else { return false }
+            state.taps[key] = nil
+            return true
+        }
+    }
+
+    // MARK: mail
+
+    /// Every mail sent through `sendMail`, oldest first.
+    public var sentMail: [SentMail] { state.withLock { $0.mail } }
+
+    public func clearMail() { state.withLock { $0.mail.removeAll() } }
+
+    func record(_ mail: SentMail) { state.withLock { $0.mail.append(mail) } }
+}
+
+/// One message accepted by `POST /users/{sender}/sendMail`, as `GET /dev/mail` lists it.
+public struct SentMail: Sendable, Codable, Equatable {
+    /// The sender's address (its `mail`, else its UPN).
+    public var from: String
+    /// The `toRecipients` addresses.
+    public var to: [String]
+    public var subject: String
+    /// `Text` or `HTML`, as sent.
+    public var contentType: String
+    public var content: String
+    /// When Graph accepted it, ISO 8601 UTC.
+    public var sentAt: String
+}

@@ -1,0 +1,89 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Hummingbird
+import HTTPTypes
+import NIOCore
+
+/// Builds Graph responses with the headers every Graph response carries (reference 7):
+/// `request-id` (a new GUID per request) and `client-request-id` (the caller's, echoed; Graph
+/// answers with the request id when none was sent), and error bodies in Graph's shape
+/// `{"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}`.
+struct GraphReply: Sendable {
+    static let requestIdHeader = HTTPField.Name("request-id")!
+    static let clientRequestIdHeader = HTTPField.Name("client-request-id")!
+    static let jsonContentType = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"
+
+    let requestId = UUID().uuidString.lowercased()
+    let clientRequestId: String?
+
+    init(headers: HTTPFields) {
+        clientRequestId = headers[Self.clientRequestIdHeader].flatMap { $0.isEmpty ? nil : String($0.prefix(200)) }
+    }
+
+    func headers() -> HTTPFields {
+        var fields = HTTPFields()
+        fields[Self.requestIdHeader] = requestId
+        fields[Self.clientRequestIdHeader] = clientRequestId ?? requestId
+        fields[.cacheControl] = "no-cache"
+        fields[.date] = TableInstant.now().rfc1123
+        return fields
+    }
+
+    func json(_ value: GraphJSON, status: HTTPResponse.Status = .ok, extra: HTTPFields = [:]) -> Response {
+        var fields = headers()
+        fields[.contentType] = Self.jsonContentType
+        fields.append(contentsOf: extra)
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: value.text)))
+    }
+
+    /// 202 or 204 without a body.
+    func empty(_ status: HTTPResponse.Status) -> Response {
+        Response(status: status, headers: headers())
+    }
+
+    func error(_ problem: GraphProblem, retryAfter: Int? = nil, authority: String? = nil) -> Response {
+        var fields = headers()
+        fields[.contentType] = "application/json"
+        if let retryAfter { fields[.retryAfter] = String(retryAfter) }
+        if problem.status == 401, let authority {
+            fields[.wwwAuthenticate] = #"Bearer realm="", authorization_uri="\#(authority)/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000""#
+        }
+        let body = GraphJSON.object([("error", .object([
+            ("code", .string(problem.code)),
+            ("message", .string(problem.message)),
+            ("innerError", .object([
+                ("date", .string(Self.innerErrorDate(Date()))),
+                ("request-id", .string(requestId)),
+                ("client-request-id", .string(clientRequestId ?? requestId)),
+            ])),
+        ]))])
+        return Response(status: .init(code: problem.status), headers: fields, body: .init(byteBuffer: ByteBuffer(string: body.text)))
+    }
+
+    /// `2024-05-07T15:39:39`: UTC, whole seconds, no zone designator (reference 7's example).
+    static func innerErrorDate(_ date: Date) -> String {
+        String(GraphTime.string(date, fractional: false).dropLast())
+    }
+}
+
+/// Graph's timestamps: ISO 8601 in UTC with `Z`.
+enum GraphTime {
+    static func string(_ date: Date, fractional: Bool = true) -> String {
+        Date.ISO8601FormatStyle(includingFractionalSeconds: fractional).format(date)
+    }
+
+    /// Accepts `2022-06-05T00:00:00Z`, fractions of any length, and `±hh:mm` offsets.
+    static func parse(_ text: String) -> Date? {
+        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
+        if let date = try? Date.ISO8601FormatStyle().parse(text) { return date }
+        // Fractions longer than milliseconds (`.765173Z`): keep three digits.
+        guard let dot = text.firstIndex(of: ".") else { return nil }
+        let digits = text[text.index(after: dot)...].prefix { $0.isASCII && $0.isNumber }
+        guard digits.count > 3 else { return nil }
+        let rest = text[text.index(after: dot)...].dropFirst(digits.count)
+        return try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text[..<dot] + "." + digits.prefix(3) + rest)
+    }
+}
