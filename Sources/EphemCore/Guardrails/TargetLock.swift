@@ -6,8 +6,16 @@ import Foundation
 
 /// Serializes issuances for one target across portals and instances (SPEC 7.3): one row
 /// `PartitionKey = "lock_{target id}"`, `RowKey = "lock"` in `TapRateLimits`. Taking the lock is an
-/// insert (409 when held); a lock whose lease ran out (its holder died mid-issuance) is taken over
-/// with an ETag-conditional replace, so of any number of racers exactly one holds it.
+/// insert (409 when held); a released lock or one whose lease ran out (its holder died
+/// mid-issuance) is taken over with an ETag-conditional replace, so of any number of racers exactly
+/// one holds it.
+///
+/// Releasing leaves a tombstone (no holder, `ReleasedAt`) instead of deleting the row. That lets an
+/// issuance read the target's TAPs *while* it takes the lock, in the same round: a fresh insert
+/// proves no issuance for this target ended since the tombstones were last cleaned (an hour after
+/// they end, by `audit-retention`), so the TAP list it read is current; a takeover reports when the
+/// previous holder ended (`Held.previousEnd`) and the caller reads the TAPs again if that was
+/// recent.
 public struct TargetLock: Sendable {
     public static let lease: TimeInterval = 90
     let client: TableClient
@@ -22,6 +30,8 @@ public struct TargetLock: Sendable {
         public var target: GUID
         public var holder: String
         public var etag: String
+        /// When the previous holder released the lock or its lease ran out; nil for a fresh insert.
+        public var previousEnd: Date?
     }
 
     static func partitionKey(_ target: GUID) -> String { "lock_\(target.value)" }
@@ -60,10 +70,12 @@ public struct TargetLock: Sendable {
         }
         if existing["Holder"]?.stringValue == holder { return Held(target: target, holder: holder, etag: etag) }
         let expires = existing["ExpiresAt"]?.dateTimeValue.flatMap(RateLimiter.parse) ?? .distantFuture
-        guard expires <= current else { return nil }
+        let released = existing["ReleasedAt"]?.dateTimeValue.flatMap(RateLimiter.parse)
+        let isFree = existing["Holder"]?.stringValue == "" || expires <= current
+        guard isFree else { return nil }
         do {
             let newETag = try await client.replace(RateLimiter.table, row, ifMatch: etag)
-            return Held(target: target, holder: holder, etag: newETag)
+            return Held(target: target, holder: holder, etag: newETag, previousEnd: released ?? min(expires, current))
         } catch .conditionNotSatisfied, .notFound {
             return nil
         } catch {
@@ -71,11 +83,16 @@ public struct TargetLock: Sendable {
         }
     }
 
-    /// Releases the lock if we still hold it. A failure leaves the lease to run out.
+    /// Releases the lock if we still hold it, leaving a tombstone whose lease has ended. A failure
+    /// leaves the lease to run out.
     @discardableResult
     public func release(_ held: Held) async -> Bool {
+        let stamp = RateLimiter.format(now())
+        let tombstone = TableEntity(partitionKey: Self.partitionKey(held.target), rowKey: "lock", properties: [
+            "Holder": .string(""), "ExpiresAt": .dateTime(stamp), "ReleasedAt": .dateTime(stamp),
+        ])
         do {
-            try await client.delete(RateLimiter.table, partitionKey: Self.partitionKey(held.target), rowKey: "lock", ifMatch: held.etag)
+            try await client.replace(RateLimiter.table, tombstone, ifMatch: held.etag)
             return true
         } catch {
             return false

@@ -22,6 +22,10 @@ public struct OutboundHTTP: Sendable {
         configuration.redirectConfiguration = .disallow
         configuration.timeout = .init(connect: .seconds(2), read: .seconds(20))
         configuration.decompression = .disabled
+        // One issuance makes about ten concurrent Graph and Table calls; AsyncHTTPClient's default of
+        // 8 connections per host would queue a handful of parallel issuances behind each other, and a
+        // request queued past the connect timeout fails.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

@@ -56,7 +56,9 @@ public actor SigningKeyCache {
     /// Fetches the key set once, however many callers wait; keeps the previous set on failure.
     public func refresh() async {
         if let inFlight {
-            _ = await inFlight.value
+            // A waiter may resume before the fetching caller does: take the result from the task
+            // itself, or it would see no key set yet and fail a request the fetch just satisfied.
+            if let fetched = await inFlight.value { keySet = fetched }
             return
         }
         lastAttempt = now()

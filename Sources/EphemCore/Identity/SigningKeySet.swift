@@ -32,7 +32,3 @@ public struct SigningKeySet: Sendable {
     }
 }
 
-extension JSONValue {
-    /// Exact-case member lookup (claims and JOSE header names are case-sensitive).
-    subscript(member: String) -> JSONValue? { objectValue?[member] }
-}

@@ -48,6 +48,9 @@ public enum JSONValue: Sendable, Equatable, Hashable, Codable {
     public var boolValue: Bool? { if case .bool(let value) = self { value } else { nil } }
     public var doubleValue: Double? { if case .number(let value) = self { value } else { nil } }
 
+    /// Exact-case member lookup (claims, JOSE headers and Graph properties are case-sensitive).
+    public subscript(member: String) -> JSONValue? { objectValue?[member] }
+
     /// Object member lookup that ignores key case, as the Functions host's Newtonsoft binding does.
     public subscript(caseInsensitive key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }

@@ -16,6 +16,10 @@ public struct HandlerDependencies: Sendable {
     public var tokens: any AccessTokenProvider
     public var tables: TableClient
     public var audit: AuditLog
+    public var graph: GraphClient
+    /// The issuance flow with this portal's limits, lock, guard and policy cache: one per process,
+    /// so its caches are shared by every request.
+    public var issuer: TapIssuer
 
     public init(settings: Settings, logger: Logger, http: OutboundHTTP, signingKeys: SigningKeyCache, tokens: any AccessTokenProvider) {
         self.settings = settings
@@ -25,6 +29,16 @@ public struct HandlerDependencies: Sendable {
         self.tokens = tokens
         tables = TableClient(endpoint: settings.tableEndpoint, http: http, tokens: tokens, logger: logger)
         audit = AuditLog(client: tables, logger: logger)
+        graph = GraphClient(endpoint: settings.graphEndpoint, http: http, tokens: tokens, logger: logger)
+        issuer = TapIssuer(
+            configuration: IssuanceConfiguration(portal: settings.portal, lifetimeMinutes: settings.tapLifetimeMinutes,
+                                                 isUsableOnce: settings.tapIsUsableOnce, notificationSender: settings.notificationSender),
+            graph: graph,
+            guardrail: TargetGuard(graph: graph, protectedRoles: ProtectedRoles.set(override: settings.privilegedRoleIds), blockedGroups: settings.blockedGroupIds),
+            limiter: settings.portal == .helpdesk
+                ? RateLimiter(scope: Portal.helpdesk.rawValue, limit: settings.rateLimitPerAgentPerHour, window: 3600, client: tables)
+                : RateLimiter(scope: Portal.selfService.rawValue, limit: settings.selfServiceLimitPerDay, window: 86_400, client: tables),
+            lock: TargetLock(client: tables), audit: audit, policies: TapPolicyCache(graph: graph), logger: logger)
         let configuration = TokenValidator.Configuration(
             tenantId: settings.tenantId, clientId: settings.clientId, authorityHost: settings.authorityHost,
             requiredScope: settings.apiScope, requiredAuthContext: settings.requiredAuthContext)

@@ -1,0 +1,22 @@
+/// How a Graph call ended when it did not succeed. Graph's error JSON carries a `code`; we branch
+/// on it and on the status, never on the message (reference 7). `message` is Graph's own text and
+/// only goes to logs, except where a caller maps a known refusal to its own sentence.
+public enum GraphError: Error, Sendable, Equatable {
+    /// 404: the user, method or object does not exist.
+    case notFound(code: String)
+    /// 400 or 403 with Graph's error code and message (e.g. the TAP policy refusing a user).
+    case refused(status: Int, code: String, message: String)
+    /// Throttled, 5xx, timeouts or transport failures after the bounded retries; or an answer we
+    /// could not read. Fail closed.
+    case unavailable(detail: String)
+
+    /// The error as the API reports it: anything but a plain "not found" is a 503 for the caller,
+    /// because a refusal we did not anticipate is our problem, not the user's input.
+    public var asEphemError: EphemError {
+        switch self {
+        case .notFound: .userNotFound
+        case .refused(let status, let code, _): .upstreamUnavailable(detail: "graph refused \(status) \(code)")
+        case .unavailable(let detail): .upstreamUnavailable(detail: "graph: \(detail)")
+        }
+    }
+}

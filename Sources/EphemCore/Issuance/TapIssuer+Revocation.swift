@@ -1,0 +1,59 @@
+/// Reading and revoking a target's TAP (SPEC 6.2, 6.3). A revocation leaves exactly one audit row,
+/// written ahead like an issuance: `PENDING`, then `REVOKED` or the refusal.
+extension TapIssuer {
+    /// The target's TAP without its secret (lists never carry it), or nil.
+    public func status(target: GUID) async throws(EphemError) -> TemporaryAccessPass? {
+        do throws(GraphError) {
+            let taps = try await graph.temporaryAccessPasses(user: target)
+            return taps.first(where: \.isActive) ?? taps.first
+        } catch {
+            throw error.asEphemError
+        }
+    }
+
+    public func revoke(_ request: IssuanceRequest) async throws(EphemError) {
+        let started = now()
+        let target = request.target
+        if configuration.portal == .helpdesk, request.caller.objectId == target {
+            try await refuseSelfTarget(request, started: started)
+        }
+        var row = event(request, action: .pending, at: started)
+        row.tapLifetimeMinutes = nil
+        row.tapIsUsableOnce = nil
+        let begun = row
+        async let pendingResult = Outcome.of { () throws(EphemError) in try await audit.begin(begun) }
+        async let userResult = Outcome.graph { () throws(GraphError) in try await graph.user(target) }
+        async let tapsResult = Outcome.graph { () throws(GraphError) in try await graph.temporaryAccessPasses(user: target) }
+        let (pendingOutcome, user, taps) = await (pendingResult, userResult, tapsResult)
+        guard case .success(var pending) = pendingOutcome else {
+            throw pendingOutcome.failureValue ?? .upstreamUnavailable(detail: "audit")
+        }
+        do throws(Refusal) {
+            switch user {
+            case .success(let found): pending.event.targetUPN = found.userPrincipalName
+            case .failure(.notFound): throw Refusal(.denied, detail: "user_not_found", error: .userNotFound)
+            case .failure(let error): throw Refusal(.error, detail: "user lookup failed", error: error.asEphemError)
+            }
+            let active: [TemporaryAccessPass]
+            switch taps {
+            case .success(let found): active = found.filter(\.isActive)
+            case .failure(.notFound): throw Refusal(.denied, detail: "user_not_found", error: .userNotFound)
+            case .failure(let error): throw Refusal(.error, detail: "TAP list failed", error: error.asEphemError)
+            }
+            guard !active.isEmpty else { throw Refusal(.denied, detail: "no_active_tap", error: .noActiveTap) }
+            for tap in active {
+                do throws(GraphError) {
+                    try await graph.deleteTemporaryAccessPass(user: target, methodId: tap.id)
+                } catch .notFound {
+                    // Gone already (expired and cleaned up, or revoked concurrently): the goal holds.
+                } catch {
+                    throw Refusal(.error, detail: "Graph failed to delete the TAP", error: error.asEphemError)
+                }
+            }
+            await audit.complete(pending, action: .revoked)
+        } catch {
+            await audit.complete(pending, action: error.action, denialReason: error.detail)
+            throw error.error
+        }
+    }
+}

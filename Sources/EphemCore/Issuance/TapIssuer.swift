@@ -1,0 +1,281 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Logging
+
+/// The one issuance flow both portals use (DESIGN: validate ► guard ► limit ► PENDING ► Graph ►
+/// outcome ► notify), shaped so the success path needs three sequential rounds of upstream calls:
+///
+/// 1. concurrently: the `PENDING` audit row, the target's user object, the guard (SPEC 7.2), the
+///    target's TAPs, the TAP policy (cached), the caller's rate-limit slot and the target lock;
+/// 2. create the TAP;
+/// 3. concurrently: the outcome audit row, the notification and the lock release.
+///
+/// Everything in round 1 is keyed on the object id the request named; a GUID in a Graph path always
+/// means that object (a UPN cannot have this shape), and the user object read in the same round
+/// must come back with that id. Whatever round 1 claimed (slot, lock) is given back when the
+/// request ends in a refusal.
+public struct TapIssuer: Sendable {
+    public let configuration: IssuanceConfiguration
+    let graph: GraphClient
+    let guardrail: TargetGuard
+    let limiter: RateLimiter
+    let lock: TargetLock
+    let audit: AuditLog
+    let policies: TapPolicyCache
+    let notifier: Notifier
+    let logger: Logger
+    let now: @Sendable () -> Date
+    /// A lock takeover this close to our start may postdate our read of the TAPs: read again.
+    static let takeoverMargin: TimeInterval = 30
+
+    public init(configuration: IssuanceConfiguration, graph: GraphClient, guardrail: TargetGuard, limiter: RateLimiter, lock: TargetLock,
+                audit: AuditLog, policies: TapPolicyCache, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
+        self.configuration = configuration
+        self.graph = graph
+        self.guardrail = guardrail
+        self.limiter = limiter
+        self.lock = lock
+        self.audit = audit
+        self.policies = policies
+        self.notifier = Notifier(graph: graph, sender: configuration.notificationSender, logger: logger)
+        self.logger = logger
+        self.now = now
+    }
+
+    func event(_ request: IssuanceRequest, action: AuditAction, at date: Date) -> AuditEvent {
+        AuditEvent(portal: configuration.portal, action: action, agentId: request.caller.objectId.value, agentUPN: request.caller.userPrincipalName,
+                   targetId: request.target.value, tapLifetimeMinutes: configuration.lifetimeMinutes, tapIsUsableOnce: configuration.isUsableOnce,
+                   clientIp: request.clientIp, userAgent: request.userAgent, correlationId: request.correlationId,
+                   reason: request.reason, ticketId: request.ticketId, occurredAt: date)
+    }
+
+    /// A helpdesk agent naming their own account: refused with its own audit row.
+    func refuseSelfTarget(_ request: IssuanceRequest, started: Date) async throws(EphemError) {
+        var row = event(request, action: .denied, at: started)
+        row.targetUPN = request.caller.userPrincipalName
+        row.tapLifetimeMinutes = nil
+        row.tapIsUsableOnce = nil
+        row.denialReason = "self_target"
+        await recordRefusal(row)
+        throw .selfTarget
+    }
+
+    /// The audit row of an issuing or revoking request refused before the flow starts (a role the
+    /// caller lacks, a malformed id or body), so every such request leaves one row (SPEC 7.4).
+    /// `targetText` is what the request named, cut to 128 characters.
+    public func recordDenial(caller: Caller, targetText: String?, detail: String, clientIp: String?, userAgent: String?, correlationId: String) async {
+        let target = targetText.map { String($0.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.prefix(128).map(Character.init)) }
+        await recordRefusal(AuditEvent(portal: configuration.portal, action: .denied, agentId: caller.objectId.value, agentUPN: caller.userPrincipalName,
+                                       targetId: target, denialReason: detail, clientIp: clientIp, userAgent: userAgent,
+                                       correlationId: correlationId, occurredAt: now()))
+    }
+
+    /// A refusal's row. The refusal stands even when the row cannot be written (nothing was issued);
+    /// the event's log line is written either way.
+    func recordRefusal(_ row: AuditEvent) async {
+        do throws(EphemError) {
+            try await audit.record(row)
+        } catch {
+            logger.error("audit write for a refusal failed", metadata: ["audit.correlation_id": "\(row.correlationId)", "error.detail": "\(error)"])
+        }
+    }
+
+    public func issue(_ request: IssuanceRequest) async throws(EphemError) -> IssuanceResult {
+        let started = now()
+        let target = request.target
+        if configuration.portal == .helpdesk, request.caller.objectId == target {
+            try await refuseSelfTarget(request, started: started)
+        }
+        // Round 1.
+        async let pendingResult = Outcome.of { () throws(EphemError) in try await audit.begin(event(request, action: .pending, at: started)) }
+        async let userResult = Outcome.graph { () throws(GraphError) in try await graph.user(target) }
+        async let guardResult = Outcome.of { () throws(EphemError) in try await guardrail.check(target) }
+        async let tapsResult = Outcome.graph { () throws(GraphError) in try await graph.temporaryAccessPasses(user: target) }
+        async let policyResult = Outcome.of { () throws(EphemError) in try await policies.current() }
+        async let slotResult = Outcome.of { () throws(EphemError) in try await limiter.reserve(for: request.caller.objectId) }
+        async let lockResult = Outcome.of { () throws(EphemError) in try await lock.acquire(target) }
+        let (pendingOutcome, user, report, taps, policy, slot, held) =
+            await (pendingResult, userResult, guardResult, tapsResult, policyResult, slotResult, lockResult)
+
+        var claims = Claims(limiter: limiter, lock: lock)
+        if case .success(.granted(let reservation)) = slot { claims.reservation = reservation }
+        if case .success(let lockHeld?) = held { claims.held = lockHeld }
+
+        guard case .success(var pending) = pendingOutcome else {
+            await claims.giveBack()
+            if case .failure(let error) = pendingOutcome { throw error }
+            throw .upstreamUnavailable(detail: "audit")
+        }
+        // The row names the target's UPN whatever the outcome (a protected account's refusal too).
+        if case .success(let found) = user { pending.event.targetUPN = found.userPrincipalName }
+        do throws(Refusal) {
+            let decided = try decide(user: user, report: report, policy: policy)
+            try await checkNoActiveTap(taps: taps, held: held, target: target, started: started)
+            guard case .success(let outcome) = slot else { throw Refusal(.error, detail: "rate limit", error: slot.failureValue ?? .upstreamUnavailable(detail: "rate limit")) }
+            if case .limited(let retryAfter) = outcome {
+                throw Refusal(.rateLimited, detail: "rate_limited", error: .rateLimited(retryAfterSeconds: retryAfter))
+            }
+            // Round 2.
+            let lifetime = decided.policy.lifetime(requested: configuration.lifetimeMinutes)
+            let usableOnce = decided.policy.usableOnce(requested: configuration.isUsableOnce)
+            pending.event.tapLifetimeMinutes = lifetime
+            pending.event.tapIsUsableOnce = usableOnce
+            let tap: TemporaryAccessPass
+            do throws(GraphError) {
+                tap = try await graph.createTemporaryAccessPass(user: target, lifetimeInMinutes: lifetime, isUsableOnce: usableOnce)
+            } catch {
+                throw Refusal.creation(error, claims: &claims)
+            }
+            if let actual = tap.lifetimeInMinutes { pending.event.tapLifetimeMinutes = actual }
+            if let actual = tap.isUsableOnce { pending.event.tapIsUsableOnce = actual }
+            // Round 3.
+            let finalRow = pending
+            let agent = configuration.portal == .helpdesk ? request.caller.userPrincipalName ?? request.caller.objectId.value : nil
+            async let audited = audit.complete(finalRow, action: .success)
+            async let mailed = notifier.notify(target: decided.user, issuedBy: agent, at: started, correlationId: request.correlationId)
+            async let released = claims.releaseLock()
+            let (_, notificationSent, _) = await (audited, mailed, released)
+            return IssuanceResult(tap: tap, target: decided.user, notificationSent: notificationSent)
+        } catch {
+            if error.keepsSlot { claims.reservation = nil }
+            async let audited = audit.complete(pending, action: error.action, denialReason: error.detail)
+            async let givenBack: Void = claims.giveBack()
+            _ = await (audited, givenBack)
+            throw error.error
+        }
+    }
+
+    struct Decided {
+        var user: DirectoryUser
+        var policy: TapPolicy
+    }
+
+    /// Round 1's Graph answers, in the order the API reports them: unknown user, protected target,
+    /// failures, then eligibility.
+    func decide(user: Result<DirectoryUser, GraphError>, report: Result<TargetGuard.Report, EphemError>,
+                policy: Result<TapPolicy, EphemError>) throws(Refusal) -> Decided {
+        let resolved: DirectoryUser
+        switch user {
+        case .success(let found): resolved = found
+        case .failure(.notFound): throw Refusal(.denied, detail: "user_not_found", error: .userNotFound)
+        case .failure(let error): throw Refusal(.error, detail: "user lookup failed", error: error.asEphemError)
+        }
+        let groups: Set<GUID>
+        switch report {
+        case .success(let report):
+            if let protection = report.protection {
+                throw Refusal(.blockedPrivileged, detail: protection, error: .targetPrivileged(reason: protection))
+            }
+            groups = report.groups
+        case .failure(let error): throw Refusal(.error, detail: "guard could not complete", error: error)
+        }
+        let tapPolicy: TapPolicy
+        switch policy {
+        case .success(let found): tapPolicy = found
+        case .failure(let error): throw Refusal(.error, detail: "TAP policy unavailable", error: error)
+        }
+        if resolved.accountEnabled == false {
+            throw Refusal(.denied, detail: "account disabled", error: .targetNotEligible(reason: "The account is disabled."))
+        }
+        if resolved.isExternalGuest {
+            throw Refusal(.denied, detail: "external guest", error: .targetNotEligible(reason: "Guests from another tenant sign in at their home tenant."))
+        }
+        if let refusal = tapPolicy.refusal(userGroups: groups) {
+            throw Refusal(.denied, detail: refusal, error: .targetNotEligible(reason: "The account is outside the tenant's Temporary Access Pass policy."))
+        }
+        return Decided(user: resolved, policy: tapPolicy)
+    }
+
+    /// SPEC 7.3: one active TAP per target, and one issuance at a time per target.
+    func checkNoActiveTap(taps: Result<[TemporaryAccessPass], GraphError>, held: Result<TargetLock.Held?, EphemError>,
+                          target: GUID, started: Date) async throws(Refusal) {
+        let lockHeld: TargetLock.Held
+        switch held {
+        case .success(let found?): lockHeld = found
+        case .success(nil): throw Refusal(.denied, detail: "tap_active: another issuance for this target is running", error: .tapActive)
+        case .failure(let error): throw Refusal(.error, detail: "target lock", error: error)
+        }
+        var current: [TemporaryAccessPass]
+        switch taps {
+        case .success(let found): current = found
+        case .failure(.notFound): throw Refusal(.denied, detail: "user_not_found", error: .userNotFound)
+        case .failure(let error): throw Refusal(.error, detail: "TAP list failed", error: error.asEphemError)
+        }
+        if let previousEnd = lockHeld.previousEnd, previousEnd >= started.addingTimeInterval(-Self.takeoverMargin) {
+            // The previous issuance for this target ended around our read: read again, now that we hold the lock.
+            do throws(GraphError) {
+                current = try await graph.temporaryAccessPasses(user: target)
+            } catch {
+                throw Refusal(.error, detail: "TAP list failed", error: error.asEphemError)
+            }
+        }
+        if current.contains(where: \.isActive) {
+            throw Refusal(.denied, detail: "tap_active", error: .tapActive)
+        }
+    }
+}
+
+/// How a request that issued nothing ends: its audit action, the row's reason, the API error.
+struct Refusal: Error {
+    var action: AuditAction
+    var detail: String
+    var error: EphemError
+    /// A failure whose effect is unknown (the TAP may exist): the rate-limit slot stays used.
+    var keepsSlot = false
+
+    init(_ action: AuditAction, detail: String, error: EphemError, keepsSlot: Bool = false) {
+        self.action = action
+        self.detail = detail
+        self.error = error
+        self.keepsSlot = keepsSlot
+    }
+
+    /// Graph refused or failed to create the TAP. A policy refusal Graph states (reference 1.4) is
+    /// the user's eligibility; anything else is a failure, and the slot stays used unless Graph
+    /// clearly did nothing.
+    static func creation(_ error: GraphError, claims: inout Claims) -> Refusal {
+        switch error {
+        case .notFound:
+            return Refusal(.denied, detail: "user_not_found", error: .userNotFound)
+        case .refused(400, _, let message) where message.contains("external guest") || message.contains("UserCredentialPolicy"):
+            return Refusal(.denied, detail: "Graph: outside the TAP policy", error: .targetNotEligible(reason: "The account is outside the tenant's Temporary Access Pass policy."))
+        case .refused(let status, let code, _):
+            return Refusal(.error, detail: "Graph refused the TAP: \(status) \(code)", error: error.asEphemError)
+        case .unavailable:
+            return Refusal(.error, detail: "Graph failed to create the TAP", error: error.asEphemError, keepsSlot: true)
+        }
+    }
+}
+
+/// What round 1 claimed, to give back when nothing is issued.
+struct Claims: Sendable {
+    let limiter: RateLimiter
+    let lock: TargetLock
+    var reservation: RateLimiter.Reservation?
+    var held: TargetLock.Held?
+
+    init(limiter: RateLimiter, lock: TargetLock) {
+        self.limiter = limiter
+        self.lock = lock
+    }
+
+    func releaseLock() async {
+        if let held { await lock.release(held) }
+    }
+
+    func giveBack() async {
+        async let lockDone: Void = releaseLock()
+        if let reservation { _ = await limiter.release(reservation) }
+        await lockDone
+    }
+}
+
+extension Result {
+    var failureValue: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
+    }
+}

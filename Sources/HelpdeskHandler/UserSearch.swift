@@ -1,0 +1,48 @@
+import EphemCore
+import Hummingbird
+
+/// `GET /api/search-user?q=` (SPEC 6.3): `q` once, 2–100 characters after trimming, no control
+/// characters. It is matched as a prefix of UPN, display name or mail; the Graph client escapes it
+/// as an OData literal and percent-encodes it, so quotes, `#`, `&` or `%` are just characters.
+enum UserSearch {
+    static let maxResults = 20
+
+    static func query(_ parameters: Parameters) throws(EphemError) -> String {
+        let values = parameters[values: "q"]
+        guard values.count <= 1 else { throw .invalidQuery(message: "q is given more than once.") }
+        let text = values.first.map { String($0).trimmingASCIIWhitespace() }.map(String.init) ?? ""
+        guard text.count >= 2, text.count <= 100 else { throw .invalidQuery(message: "q must be 2 to 100 characters.") }
+        guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw .invalidQuery(message: "q must not contain control characters.")
+        }
+        return text
+    }
+
+    struct Body: Encodable {
+        var users: [Item]
+    }
+
+    struct Item: Encodable {
+        var id: String
+        var upn: String
+        var displayName: String?
+        var givenName: String?
+        var surname: String?
+        var mail: String?
+        var jobTitle: String?
+        var department: String?
+        var accountEnabled: Bool?
+
+        init(_ user: DirectoryUser) {
+            id = user.id.value
+            upn = user.userPrincipalName
+            displayName = user.displayName
+            givenName = user.givenName
+            surname = user.surname
+            mail = user.mail
+            jobTitle = user.jobTitle
+            department = user.department
+            accountEnabled = user.accountEnabled
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import DevTenant
+import Foundation
+
+/// The directory the TAP end-to-end tests run against: agents, 60 ordinary users, one user for each
+/// way a target can be protected (SPEC 7.2), and the users Graph or we must refuse.
+public enum TestDirectory {
+    public static let agent = "aaaaaaaa-0000-4000-8000-000000000001"
+    public static let secondAgent = "aaaaaaaa-0000-4000-8000-000000000006"
+    public static let viewer = "aaaaaaaa-0000-4000-8000-000000000002"
+    public static let sender = "tap-notifications@contoso.example"
+
+    /// Ordinary users 1...60; user 2 prefers German.
+    public static func user(_ number: Int) -> String { "bbbbbbbb-0000-4000-8000-" + String(format: "%012d", number) }
+    static func group(_ number: Int) -> String { "ffffffff-0000-4000-8000-" + String(format: "%012d", number) }
+
+    public enum Protected: String, CaseIterable, Sendable {
+        case directRole = "cccccccc-0000-4000-8000-000000000001"
+        case roleThroughGroup = "cccccccc-0000-4000-8000-000000000002"
+        case eligibleRole = "cccccccc-0000-4000-8000-000000000003"
+        case eligibleGroupMember = "cccccccc-0000-4000-8000-000000000004"
+        case nestedBlockedGroup = "cccccccc-0000-4000-8000-000000000005"
+        case groupOnALaterPage = "cccccccc-0000-4000-8000-000000000006"
+        case ownerOfRoleGroup = "cccccccc-0000-4000-8000-000000000007"
+
+        /// What the audit row's reason must name.
+        public var reasonNames: String {
+            switch self {
+            case .directRole: "Global Administrator"
+            case .roleThroughGroup: "Tier 0 Operators"
+            case .eligibleRole: "Security Administrator"
+            case .eligibleGroupMember: "PIM Admins"
+            case .nestedBlockedGroup: blockedGroup
+            case .groupOnALaterPage: "Late Admins"
+            case .ownerOfRoleGroup: "Tier 0 Operators"
+            }
+        }
+    }
+
+    public static let disabled = "dddddddd-0000-4000-8000-000000000001"
+    public static let externalGuest = "dddddddd-0000-4000-8000-000000000002"
+    public static let outsidePolicy = "dddddddd-0000-4000-8000-000000000003"
+    /// The group of `BLOCKED_GROUP_IDS`; the blocked user is in a group nested inside it.
+    public static let blockedGroup = "ffffffff-0000-4000-8000-000000000100"
+
+    public static let seed: Seed = {
+        var users: [[String: Any]] = [
+            ["id": agent, "userPrincipalName": "hannah.agent@contoso.example", "displayName": "Hannah Agent", "appRoles": ["Helpdesk.TapAdmin"]],
+            ["id": secondAgent, "userPrincipalName": "omar.agent@contoso.example", "displayName": "Omar Agent", "appRoles": ["Helpdesk.TapAdmin"]],
+            ["id": viewer, "userPrincipalName": "victor.viewer@contoso.example", "displayName": "Victor Viewer", "appRoles": ["Helpdesk.TapViewer"]],
+            ["id": "eeeeeeee-0000-4000-8000-000000000001", "userPrincipalName": sender, "displayName": "TAP notifications", "mail": sender],
+        ]
+        for number in 1...60 {
+            var user: [String: Any] = ["id": user(number), "userPrincipalName": "user\(number)@contoso.example", "displayName": "Test User \(number)",
+                                       "givenName": "Test", "surname": "User \(number)", "mail": "user\(number).mail@contoso.example",
+                                       "jobTitle": "Clerk", "department": "Operations", "accountEnabled": true, "userType": "Member",
+                                       "authenticationMethods": [["type": "fido2AuthenticationMethod", "displayName": "Key \(number)"]]]
+            if number == 2 { user["preferredLanguage"] = "de-DE" }
+            users.append(user)
+        }
+        for protected in Protected.allCases {
+            users.append(["id": protected.rawValue, "userPrincipalName": "\(protected)@contoso.example", "displayName": "Protected \(protected)"])
+        }
+        users.append(["id": disabled, "userPrincipalName": "disabled@contoso.example", "displayName": "Disabled User", "accountEnabled": false])
+        users.append(["id": externalGuest, "userPrincipalName": "guest_fabrikam.example#EXT#@contoso.example", "displayName": "External Guest",
+                      "userType": "Guest", "mail": "guest@fabrikam.example"])
+        users.append(["id": outsidePolicy, "userPrincipalName": "outside@contoso.example", "displayName": "Outside Policy"])
+
+        var groups: [[String: Any]] = []
+        // Twelve ordinary groups first, so the role-assignable one comes on a later page.
+        for number in 1...12 {
+            groups.append(["id": group(number), "displayName": "Ordinary \(number)", "isAssignableToRole": false,
+                           "members": [Protected.groupOnALaterPage.rawValue, user(3)]])
+        }
+        groups.append(["id": group(50), "displayName": "Late Admins", "isAssignableToRole": true, "members": [Protected.groupOnALaterPage.rawValue]])
+        groups.append(["id": group(51), "displayName": "Tier 0 Operators", "isAssignableToRole": true, "members": [Protected.roleThroughGroup.rawValue],
+                       "owners": [Protected.ownerOfRoleGroup.rawValue]])
+        groups.append(["id": group(52), "displayName": "PIM Admins", "isAssignableToRole": true, "members": []])
+        groups.append(["id": blockedGroup, "displayName": "Executives", "isAssignableToRole": false, "members": [group(101)]])
+        groups.append(["id": group(101), "displayName": "Executive Assistants", "isAssignableToRole": false, "members": [group(102)]])
+        groups.append(["id": group(102), "displayName": "EA Deputies", "isAssignableToRole": false, "members": [Protected.nestedBlockedGroup.rawValue]])
+        groups.append(["id": group(200), "displayName": "No TAP", "isAssignableToRole": false, "members": [outsidePolicy]])
+
+        let document: [String: Any] = [
+            "tenantId": Seed.defaultTenantId,
+            "users": users,
+            "groups": groups,
+            "roleAssignments": [
+                ["principalId": Protected.directRole.rawValue, "roleDefinitionId": "62e90394-69f5-4237-9190-012177145e10", "directoryScopeId": "/"],
+                ["principalId": group(51), "roleDefinitionId": "e8611ab8-c189-46e8-94e1-60213ab1f814", "directoryScopeId": "/"],
+                // A harmless role must not protect anybody.
+                ["principalId": user(4), "roleDefinitionId": "88d8e3e3-8f55-4a1e-953a-9b9898b8876b", "directoryScopeId": "/"],
+            ],
+            "roleEligibilities": [["principalId": Protected.eligibleRole.rawValue, "roleDefinitionId": "194ae4cb-b126-40b2-bd5b-6091b380977d"]],
+            "groupEligibilities": [["principalId": Protected.eligibleGroupMember.rawValue, "groupId": group(52), "accessId": "member"]],
+            "tapPolicy": ["state": "enabled", "minimumLifetimeInMinutes": 60, "maximumLifetimeInMinutes": 480, "defaultLifetimeInMinutes": 60,
+                          "isUsableOnce": false, "excludeTargets": [["targetType": "group", "id": group(200)]]],
+        ]
+        let data = try! JSONSerialization.data(withJSONObject: document)
+        return try! JSONDecoder().decode(Seed.self, from: data)
+    }()
+}
