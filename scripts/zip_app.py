@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Writes one Function App package: host.json and `handler` at the root, then every file of the
-app's functions/<app>/ folder (function folders and portal files) at its relative path.
+app's functions/<app>/ folder (function folders and portal files) at its relative path, then the
+files the two portals share (functions/portal-common/, kept once in git) in `portal/`, next to the
+app's own portal files. A shared file may not have the name of one of the app's own portal files.
 
 The handler is stripped (the unstripped binary stays in the build folder, to symbolicate a crash) and
 stored with mode 0755: Linux Consumption and Flex mount the package read-only and a zip without
@@ -31,6 +33,7 @@ def main():
     parser.add_argument("--functions", required=True)
     parser.add_argument("--binary", required=True)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--portal-common", help="folder whose files are added to portal/ (the portals' shared files)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -51,6 +54,15 @@ def main():
                     rel = os.path.relpath(path, args.functions).replace(os.sep, "/")
                     with open(path, "rb") as f:
                         add(archive, rel, f.read(), 0o644)
+            if args.portal_common:
+                for name in sorted(os.listdir(args.portal_common)):
+                    path = os.path.join(args.portal_common, name)
+                    if name.startswith(".") or not os.path.isfile(path):
+                        continue
+                    if os.path.exists(os.path.join(args.functions, "portal", name)):
+                        raise SystemExit(f"zip_app: portal/{name} exists in {args.functions} and in {args.portal_common}")
+                    with open(path, "rb") as f:
+                        add(archive, "portal/" + name, f.read(), 0o644)
         os.replace(tmp_out, args.out)
 
 

@@ -42,16 +42,24 @@ struct EphemgateDev: AsyncParsableCommand {
         let tenant = try await DevTenantServer.start(seed: seed, options: options, port: tenantPort, logger: logger)
         var hosts: [FunctionAppHost] = []
         var tables: DevTableServer?
+        var staging: AppStaging?
         do {
             tables = try await DevTableServer.start(tenant: tenant, port: tablePort, logger: logger)
             if !tenantOnly {
                 let layout = try DevLayout.locate(root: root, handlersDir: handlersDir)
+                let staged = try AppStaging.stage(root: layout.root, apps: DevSettings.apps.map(\.name))
+                staging = staged
+                // With the demo directory, notifications go to /dev/mail and its blocked group is
+                // blocked, so every guardrail can be seen locally; --setting overrides either.
+                let demo = directory == nil
+                    ? ["NOTIFICATION_SENDER": Seed.demoNotificationSender, "BLOCKED_GROUP_IDS": Seed.DemoGroup.tapBlocked] : [:]
                 let common = DevSettings.common(tenant: tenant.baseURL, tenantId: seed.tenantId, tablePort: tablePort)
+                    .merging(demo) { $1 }
                     .merging(DevSettings.parse(settings)) { $1 }
                 for app in DevSettings.apps {
                     let overrides = DevSettings.parse(app.name == "selfservice" ? selfserviceSettings : helpdeskSettings)
                     let options = FunctionAppHost.Options(
-                        name: app.name, appDirectory: layout.root + "/functions/" + app.name, hostJSONPath: layout.root + "/host.json",
+                        name: app.name, appDirectory: staged.appDirectory(app.name), hostJSONPath: layout.root + "/host.json",
                         executable: layout.handlersDir + "/" + app.binary,
                         settings: common.merging(["ENTRA_CLIENT_ID": app.clientId]) { $1 }.merging(overrides) { $1 },
                         instances: app.name == "helpdesk" ? helpdeskInstances : 1,
@@ -65,10 +73,12 @@ struct EphemgateDev: AsyncParsableCommand {
             for host in hosts { await host.shutdown() }
             await tables?.shutdown()
             await tenant.shutdown()
+            staging?.remove()
             throw error
         }
         for host in hosts { await host.shutdown() }
         await tables?.shutdown()
         await tenant.shutdown()
+        staging?.remove()
     }
 }

@@ -8,7 +8,9 @@ For each app (selfservice, helpdesk) DIST_DIR/<app>.zip must hold:
   - `handler` at the root: a regular file with unix mode 0755 (zip external_attr);
   - every function folder of REPO_DIR/functions/<app>/ (a folder holding function.json) with
     its function.json, and no other function folder;
-  - every other file under REPO_DIR/functions/<app>/ (the portal files), byte for byte.
+  - every other file under REPO_DIR/functions/<app>/ (the portal files), byte for byte;
+  - every file of REPO_DIR/functions/portal-common/ (the files both portals share) in portal/,
+    byte for byte.
 Exit status 0 when both zips pass, 1 otherwise (each problem on its own line).
 """
 
@@ -92,6 +94,16 @@ def check_app(zip_path: Path, repo: Path, app: str) -> list[str]:
                 problems.append(f"{zip_path.name}: {relative} missing")
             elif archive.read(infos[relative]) != path.read_bytes():
                 problems.append(f"{zip_path.name}: {relative} differs from {path}")
+        common = repo / "functions" / "portal-common"
+        if common.is_dir():
+            for path in sorted(common.iterdir()):
+                if not path.is_file() or path.name.startswith("."):
+                    continue
+                relative = f"portal/{path.name}"
+                if relative not in files:
+                    problems.append(f"{zip_path.name}: shared portal file {relative} missing")
+                elif archive.read(infos[relative]) != path.read_bytes():
+                    problems.append(f"{zip_path.name}: {relative} differs from {path}")
     return problems
 
 

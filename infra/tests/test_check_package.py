@@ -28,6 +28,7 @@ FUNCTIONS = {
     },
 }
 HOST_JSON = b'{"version": "2.0"}'
+COMMON = {"common.js": b"export const x = 1;", "common.css": b"body{}"}
 
 
 def _write_repo(root: Path) -> Path:
@@ -38,6 +39,10 @@ def _write_repo(root: Path) -> Path:
             path = root / "functions" / app / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
+    for name, content in COMMON.items():
+        path = root / "functions" / "portal-common" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
     return root
 
 
@@ -58,6 +63,9 @@ def _write_zip(dist: Path, app: str, *, handler_mode=0o755, skip=(), extra=None,
         for relative, content in FUNCTIONS[app].items():
             if relative not in skip:
                 _add(archive, relative, content)
+        for name, content in COMMON.items():
+            if f"portal/{name}" not in skip:
+                _add(archive, f"portal/{name}", content)
         for relative, content in (extra or {}).items():
             _add(archive, relative, content)
 
@@ -90,6 +98,7 @@ def test_good_packages_pass(repo, tmp_path):
         ({"skip": ("health/function.json",)}, "function folder health/ (with function.json) missing"),
         ({"extra": {"debug/function.json": b"{}"}}, "unexpected function folder debug/"),
         ({"skip": ("assets/app.js",)}, "assets/app.js missing"),
+        ({"skip": ("portal/common.js",)}, "shared portal file portal/common.js missing"),
     ],
 )
 def test_broken_helpdesk_package_fails(repo, tmp_path, broken, expected):

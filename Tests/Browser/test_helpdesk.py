@@ -1,0 +1,165 @@
+"""The helpdesk portal in a real browser: search as you type, the user card, issue with reason and
+ticket, the masked TAP and its countdown, revoke, a protected user refused, the viewer's audit-only
+view, and an account without a helpdesk role."""
+
+import re
+
+from playwright.sync_api import expect
+
+from flows import issue, open_user, revoke_for
+from harness import LENA, SAM
+
+
+def test_search_issue_countdown_and_revoke(stack, portals):
+    revoke_for(stack, LENA)
+    portal = portals(stack, "helpdesk")
+    page = portal.sign_in("Hannah Agent")
+    expect(page.get_by_role("tab", name="Issue a TAP")).to_have_attribute("aria-selected", "true")
+    search = page.get_by_label("Find a user")
+
+    # One character: a hint, no request. Typing on: one request after the pause, not one per key.
+    search.press_sequentially("l")
+    expect(page.locator("#search-status")).to_have_text("Type at least 2 characters.")
+    search.press_sequentially("ena", delay=40)
+    expect(page.locator("#search-status")).to_have_text("1 user found.")
+    searches = [url for url in portal.requests if "/api/search-user?" in url]
+    assert searches == [stack.helpdesk + "/api/search-user?q=lena"], searches
+    expect(page.locator("#results")).to_contain_text("lena.user@contoso.example")
+    portal.shot("search")
+
+    page.locator("#results").get_by_role("button", name=re.compile("Lena User")).click()
+    card = page.locator("#user-card")
+    expect(card.get_by_role("heading", name="Lena User")).to_be_focused()
+    expect(card).to_contain_text("lena.user@contoso.example")
+    expect(card).to_contain_text("Finance")
+    expect(card.locator("#user-tap-status")).to_have_text("No Temporary Access Pass is active.")
+    assert page.url.endswith(f"#/issue/{LENA}")
+
+    reason = "Lost phone, identity verified by video call"
+    card.get_by_label("Reason").fill(reason)
+    expect(card.locator("#reason-counter")).to_have_text(f"{len(reason)} of 500")
+    issue(page, ticket="INC-4711")
+    tap_card = page.get_by_test_id("tap-card")
+    expect(tap_card).to_contain_text("Temporary Access Pass for Lena User")
+    expect(tap_card).to_contain_text("The user was notified by email.")
+    expect(tap_card.locator("code.tap-value")).to_have_text("Hidden")
+    expect(page.locator("#announcer")).to_have_text(re.compile(r"Lena User|removed from the page"))
+    tap_card.get_by_role("button", name="Show").click()
+    tap = tap_card.locator("code.tap-value").inner_text().strip()
+    assert re.match(r"^\S{8,48}$", tap)
+    expect(card.locator("#user-tap-status")).to_contain_text("A Temporary Access Pass is active")
+    portal.shot("issued")
+
+    # Removed after TAP_DISPLAY_TIMEOUT_SECONDS (10 here), and nowhere else to be found.
+    expect(page.get_by_test_id("tap-removed")).to_be_visible(timeout=20_000)
+    assert tap not in page.content()
+    assert tap not in portal.storage_text()
+
+    card.get_by_role("button", name="Revoke TAP").click()
+    page.get_by_role("dialog").get_by_role("button", name="Revoke TAP").click()
+    expect(card.locator("#issue-message")).to_contain_text("The Temporary Access Pass was revoked.")
+    expect(card.locator("#user-tap-status")).to_have_text("No Temporary Access Pass is active.")
+
+    # The issuance is in the audit log with its ticket and reason.
+    page.get_by_role("tab", name="Audit log").click()
+    page.get_by_label("Target user").fill("lena.user@contoso.example")
+    page.get_by_role("button", name="Apply filters").click()
+    rows = page.locator("#audit-rows tr")
+    issued_row = rows.filter(has_text="INC-4711")
+    expect(issued_row).to_have_count(1)
+    expect(issued_row).to_contain_text("Issued")
+    expect(issued_row).to_contain_text("hannah.agent@contoso.example")
+    expect(issued_row).to_contain_text("Lost phone")
+    expect(rows.filter(has_text="Revoked").first).to_be_visible()
+    portal.check_clean(secrets=(tap, portal.token()))
+
+
+def test_a_protected_user_is_refused_with_its_message(stack, portals):
+    portal = portals(stack, "helpdesk")
+    page = portal.sign_in("Hannah Agent")
+    open_user(page, "grace", "Grace Admin")
+    issue(page, reason="Locked out")
+    message = page.locator("#issue-message")
+    expect(message).to_contain_text("This account is protected: it holds an administrator role or belongs to a protected group")
+    expect(message.locator("[data-code=target_privileged]")).to_have_count(1)
+    expect(page.get_by_test_id("tap-card")).to_have_count(0)
+    portal.shot("protected")
+    portal.check_clean(secrets=(portal.token(),))
+
+
+def test_an_active_tap_is_refused_with_the_offer_to_revoke_it(stack, portals):
+    revoke_for(stack, SAM)
+    portal = portals(stack, "helpdesk")
+    page = portal.sign_in("Hannah Agent")
+    open_user(page, "sam", "Sam User")
+    issue(page)
+    expect(page.get_by_test_id("tap-card")).to_be_visible()
+    page.get_by_role("button", name="Remove from page").click()
+    issue(page)
+    message = page.locator("#issue-message")
+    expect(message).to_contain_text("This user already has an active Temporary Access Pass. Revoke it first to issue a new one.")
+    message.get_by_role("button", name="Revoke TAP").click()
+    page.get_by_role("dialog").get_by_role("button", name="Revoke TAP").click()
+    expect(message).to_contain_text("The Temporary Access Pass was revoked.")
+    expect(page.locator("#user-tap-status")).to_have_text("No Temporary Access Pass is active.")
+    portal.check_clean(secrets=(portal.token(),))
+
+
+def test_own_account_is_refused(stack, portals):
+    portal = portals(stack, "helpdesk")
+    page = portal.sign_in("Hannah Agent")
+    open_user(page, "hannah", "Hannah Agent")
+    issue(page)
+    expect(page.locator("#issue-message")).to_contain_text("You cannot issue a Temporary Access Pass for your own account here.")
+    portal.check_clean()
+
+
+def test_keyboard_only_search_and_issue_dialog(stack, portals):
+    portal = portals(stack, "helpdesk", viewport={"width": 360, "height": 740})
+    page = portal.sign_in("Hannah Agent")
+    page.get_by_role("tab", name="Issue a TAP").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "search"
+    page.keyboard.type("sam")
+    expect(page.locator("#search-status")).to_have_text("1 user found.")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("() => document.activeElement.dataset.userId") == SAM
+    assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") == "solid"
+    page.keyboard.press("Enter")
+    expect(page.locator("#user-card h2")).to_be_focused()
+    # Arrow keys move between the tabs (ARIA tabs pattern).
+    page.get_by_role("tab", name="Issue a TAP").focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("tab", name="Audit log")).to_be_focused()
+    expect(page.get_by_role("tab", name="Audit log")).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("ArrowLeft")
+    expect(page.get_by_role("tab", name="Issue a TAP")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#user-card h2")).to_contain_text("Sam User")
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 360, f"no horizontal scrolling at 360 px (scrollWidth {width})"
+    portal.shot("360px")
+    portal.check_clean()
+
+
+def test_viewer_sees_only_the_audit_log(stack, portals):
+    portal = portals(stack, "helpdesk")
+    page = portal.sign_in("Victor Viewer", path="/#/issue")
+    tabs = page.get_by_role("tab")
+    expect(tabs).to_have_count(1)
+    expect(tabs).to_have_text("Audit log")
+    expect(page.locator("#panel-audit")).to_be_visible()
+    expect(page.locator("#panel-issue")).to_have_count(0)
+    expect(page.get_by_label("Find a user")).to_have_count(0)
+    expect(page.locator("#audit-status")).to_have_text(re.compile(r"(entries loaded|No entries match)"))
+    assert page.url.endswith("#/audit")
+    assert not any("/api/search-user" in url or "/tap" in url for url in portal.requests)
+    portal.shot("viewer")
+    portal.check_clean()
+
+
+def test_a_user_without_a_helpdesk_role_is_told_so(stack, portals):
+    portal = portals(stack, "helpdesk")
+    page = portal.sign_in("Lena User")
+    expect(page.get_by_role("heading", name="No helpdesk role")).to_be_visible()
+    expect(page.get_by_role("tab")).to_have_count(0)
+    portal.check_clean()

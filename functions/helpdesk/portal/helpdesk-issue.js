@@ -1,0 +1,260 @@
+// The helpdesk "Issue a TAP" tab (Helpdesk.TapAdmin): search as you type (debounced, at least 2
+// characters, newest answer wins), the user card with TAP status, issue with an optional reason
+// (≤ 500) and ticket (≤ 64) after a confirmation, the masked TAP with its countdown, revoke.
+// API: GET /api/search-user, PUT /api/generate-tap/{id}, GET and DELETE /api/users/{id}/tap.
+
+import { t, formatMinutes, formatDuration } from "./i18n.js";
+import { $, h, clear, announce, showError, showInfo, confirmDialog, showTap, tapStatusText } from "./ui.js";
+import { icon } from "./icons.js";
+
+const SELECTED_KEY = "ephemgate.helpdesk.selected";
+const SEARCH_DELAY_MS = 300;
+
+let api;
+let config;
+let setRoute;
+
+let searchSequence = 0;
+let searchTimer = null;
+let selectedUser = null;
+let display = null;
+
+function rememberSelected(user) {
+  selectedUser = user;
+  if (user) sessionStorage.setItem(SELECTED_KEY, JSON.stringify({
+    id: user.id, upn: user.upn, displayName: user.displayName, mail: user.mail, jobTitle: user.jobTitle,
+    department: user.department, accountEnabled: user.accountEnabled,
+  }));
+  else sessionStorage.removeItem(SELECTED_KEY);
+}
+
+function scheduleSearch() {
+  window.clearTimeout(searchTimer);
+  const query = $("search").value.trim();
+  const status = $("search-status");
+  // Results of an earlier query are never left clickable under a new one.
+  searchSequence += 1;
+  clear($("results"));
+  if (query.length < 2) {
+    status.textContent = query.length === 0 ? "" : t("helpdesk.searchShort");
+    return;
+  }
+  status.textContent = t("helpdesk.searching");
+  searchTimer = window.setTimeout(() => runSearch(query), SEARCH_DELAY_MS);
+}
+
+async function runSearch(query) {
+  const sequence = ++searchSequence;
+  const status = $("search-status");
+  const results = $("results");
+  try {
+    const body = await api.get(`/api/search-user?q=${encodeURIComponent(query)}`);
+    if (sequence !== searchSequence) return; // a newer search is under way
+    const users = Array.isArray(body && body.users) ? body.users : [];
+    clear(results);
+    for (const user of users) {
+      const detail = [user.upn, [user.jobTitle, user.department].filter(Boolean).join(", ")].filter(Boolean).join(" · ");
+      const button = h("button", { type: "button", "aria-current": selectedUser && selectedUser.id === user.id ? "true" : "false", dataset: { userId: user.id } },
+        icon("user"),
+        h("span", {},
+          h("span", { className: "result-name" }, user.displayName || user.upn, user.accountEnabled === false ? " " : null,
+            user.accountEnabled === false ? h("span", { className: "badge disabled" }, t("helpdesk.disabled")) : null),
+          h("span", { className: "result-detail" }, detail)));
+      button.addEventListener("click", () => openUser(user, { focus: true }));
+      results.append(h("li", {}, button));
+    }
+    const text = users.length === 0 ? t("helpdesk.foundNone", { q: query })
+      : users.length === 1 ? t("helpdesk.foundOne") : t("helpdesk.found", { n: users.length });
+    status.textContent = text;
+  } catch (error) {
+    if (sequence !== searchSequence) return;
+    clear(results);
+    status.textContent = "";
+    if (!error.redirecting) showError($("user-card"), error);
+  }
+}
+
+function moveInResults(event) {
+  const buttons = [...$("results").querySelectorAll("button")];
+  if (buttons.length === 0) return;
+  const index = buttons.indexOf(document.activeElement);
+  let next = null;
+  if (event.key === "ArrowDown") next = index < 0 ? 0 : Math.min(buttons.length - 1, index + 1);
+  else if (event.key === "ArrowUp") next = index <= 0 ? -1 : index - 1;
+  else return;
+  event.preventDefault();
+  if (next === -1) $("search").focus();
+  else buttons[next].focus();
+}
+
+function field(labelKey, value) {
+  if (value === null || value === undefined || value === "") return [];
+  return [h("dt", {}, t(labelKey)), h("dd", {}, String(value))];
+}
+
+function openUser(user, { focus = false } = {}) {
+  if (display) display.remove();
+  display = null;
+  rememberSelected(user);
+  setRoute(`#/issue/${user.id}`);
+  for (const button of $("results").querySelectorAll("button")) {
+    button.setAttribute("aria-current", String(button.dataset.userId === user.id));
+  }
+  const name = user.displayName || user.upn || user.id;
+  const status = h("p", { id: "user-tap-status", role: "status", "aria-busy": "true" });
+  const reason = h("textarea", { id: "reason", maxlength: "500", "aria-describedby": "reason-hint reason-counter" });
+  const reasonCounter = h("div", { className: "counter", id: "reason-counter" }, t("helpdesk.counter", { n: 0, max: 500 }));
+  const ticket = h("input", { type: "text", id: "ticket", maxlength: "64", autocomplete: "off", spellcheck: "false", "aria-describedby": "ticket-hint" });
+  const generateButton = h("button", { type: "submit", className: "primary", id: "generate" }, t("helpdesk.generate"));
+  const revokeButton = h("button", { type: "button", className: "danger", id: "revoke", hidden: true }, t("tap.revoke"));
+  const message = h("div", { id: "issue-message", role: "alert" });
+  const tapArea = h("div", { id: "tap-display" });
+  const heading = h("h2", { id: "user-heading", tabindex: "-1" }, name,
+    user.accountEnabled === false ? " " : null, user.accountEnabled === false ? h("span", { className: "badge disabled" }, t("helpdesk.disabled")) : null);
+
+  reason.addEventListener("input", () => {
+    reasonCounter.textContent = t("helpdesk.counter", { n: reason.value.length, max: 500 });
+  });
+
+  const form = h("form", { id: "issue-form", novalidate: true },
+    h("div", { className: "field" },
+      h("label", { for: "reason" }, t("helpdesk.reason")),
+      h("span", { className: "hint", id: "reason-hint" }, t("helpdesk.reasonHint")),
+      reason, reasonCounter),
+    h("div", { className: "field" },
+      h("label", { for: "ticket" }, t("helpdesk.ticket")),
+      h("span", { className: "hint", id: "ticket-hint" }, t("helpdesk.ticketHint")),
+      ticket),
+    h("div", { className: "actions" }, generateButton, revokeButton));
+
+  async function refreshStatus() {
+    status.setAttribute("aria-busy", "true");
+    try {
+      const body = await api.get(`/api/users/${encodeURIComponent(user.id)}/tap`);
+      const tap = body ? body.tap : null;
+      status.textContent = tapStatusText(tap);
+      revokeButton.hidden = !tap;
+    } catch (error) {
+      if (!error.redirecting) status.textContent = error.code === "user_not_found" ? t("error.user_not_found") : t("tap.statusFailed");
+    } finally {
+      status.setAttribute("aria-busy", "false");
+    }
+  }
+
+  async function revoke() {
+    const confirmed = await confirmDialog({
+      title: t("helpdesk.revokeTitle", { name }), body: t("helpdesk.revokeBody"), confirmLabel: t("tap.revoke"), danger: true,
+    });
+    if (!confirmed) return;
+    revokeButton.disabled = true;
+    try {
+      await api.del(`/api/users/${encodeURIComponent(user.id)}/tap`);
+      if (display) display.remove();
+      display = null;
+      clear(tapArea);
+      showInfo(message, t("tap.revoked"), "success");
+    } catch (error) {
+      showError(message, error);
+    } finally {
+      revokeButton.disabled = false;
+      refreshStatus();
+    }
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = {};
+    const reasonText = reason.value.trim();
+    const ticketText = ticket.value.trim();
+    if (reasonText) body.reason = reasonText.slice(0, 500);
+    if (ticketText) body.ticketId = ticketText.slice(0, 64);
+    const confirmed = await confirmDialog({
+      title: t("helpdesk.confirmTitle", { name }),
+      body: [
+        t("helpdesk.confirmWho", { upn: user.upn || user.id }),
+        t("helpdesk.confirmLifetime", {
+          lifetime: formatMinutes(config.tapLifetimeMinutes),
+          usage: config.tapIsUsableOnce ? t("helpdesk.confirmOnce") : t("helpdesk.confirmMany"),
+        }),
+        t("helpdesk.confirmDisplay", { time: formatDuration(config.displayTimeoutSeconds) }),
+      ],
+      confirmLabel: t("helpdesk.generate"),
+    });
+    if (!confirmed) return;
+    generateButton.disabled = true;
+    clear(message);
+    if (display) display.remove();
+    display = null;
+    try {
+      const issued = await api.put(`/api/generate-tap/${encodeURIComponent(user.id)}`, Object.keys(body).length ? body : undefined);
+      const targetName = (issued.targetUser && (issued.targetUser.displayName || issued.targetUser.upn)) || name;
+      display = showTap(tapArea, issued, {
+        seconds: issued.displayTimeoutSeconds || config.displayTimeoutSeconds,
+        heading: t("helpdesk.tapFor", { name: targetName }),
+        extra: h("p", { className: "muted" }, issued.notificationSent ? t("helpdesk.notified") : t("helpdesk.notNotified")),
+        onRemoved: () => { display = null; },
+      });
+      announce(t("helpdesk.issued", { name: targetName }));
+      reason.value = "";
+      ticket.value = "";
+      reasonCounter.textContent = t("helpdesk.counter", { n: 0, max: 500 });
+      refreshStatus();
+    } catch (error) {
+      if (error.code === "tap_active") {
+        showError(message, error, { context: { tapActiveKey: "helpdesk.tapActive" }, action: { label: t("tap.revoke"), onClick: revoke } });
+      } else {
+        showError(message, error, { context: { rateLimitedKey: "helpdesk.rate_limited" } });
+      }
+    } finally {
+      generateButton.disabled = false;
+    }
+  });
+  revokeButton.addEventListener("click", revoke);
+
+  const card = h("section", { className: "card user-card", "aria-labelledby": "user-heading", dataset: { userId: user.id } },
+    heading,
+    h("dl", {},
+      field("helpdesk.upn", user.upn),
+      field("helpdesk.mail", user.mail),
+      field("helpdesk.jobTitle", user.jobTitle),
+      field("helpdesk.department", user.department),
+      field("helpdesk.account", user.accountEnabled === false ? t("helpdesk.disabled") : user.accountEnabled === true ? t("helpdesk.enabled") : null),
+      field("helpdesk.objectId", user.id)),
+    status,
+    form,
+    message,
+    tapArea);
+  clear($("user-card")).append(card);
+  if (focus) heading.focus();
+  refreshStatus();
+}
+
+/** The route of the tab: the selected user's card, if any. */
+export function issueHash() {
+  return selectedUser ? `#/issue/${selectedUser.id}` : "#/issue";
+}
+
+/** `context`: `{ api, config, setRoute, userId }` (userId: the user in the address, restored when known). */
+export function setUpIssueTab(context) {
+  ({ api, config, setRoute } = context);
+  const { userId } = context;
+  const search = $("search");
+  search.addEventListener("input", scheduleSearch);
+  search.addEventListener("keydown", moveInResults);
+  $("results").addEventListener("keydown", moveInResults);
+  $("search-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    window.clearTimeout(searchTimer);
+    const query = search.value.trim();
+    if (query.length >= 2) runSearch(query);
+    else $("search-status").textContent = t("helpdesk.searchShort");
+  });
+  if (userId) {
+    try {
+      const saved = JSON.parse(sessionStorage.getItem(SELECTED_KEY) || "null");
+      if (saved && saved.id === userId) openUser(saved);
+    } catch {
+      sessionStorage.removeItem(SELECTED_KEY);
+    }
+  }
+}

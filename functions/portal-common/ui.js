@@ -1,0 +1,232 @@
+// Small DOM helpers both portals use: element building (text only, never HTML strings), the
+// screen-reader announcer, messages for the API's error codes, the confirmation dialog and the
+// masked TAP with Show, Copy and a countdown after which it is removed from the page.
+
+import { t, has, formatDuration, formatClock, formatDate, formatTime, formatMinutes } from "./i18n.js";
+
+/** Builds an element. `attributes`: properties for on*, className, hidden…; strings for the rest. */
+export function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name.startsWith("on") && typeof value === "function") element.addEventListener(name.slice(2), value);
+    else if (name === "className") element.className = value;
+    else if (name === "dataset") Object.assign(element.dataset, value);
+    else if (name === "hidden" || name === "disabled" || name === "value" || name === "checked") element[name] = value;
+    else element.setAttribute(name, value === true ? "" : String(value));
+  }
+  append(element, children);
+  return element;
+}
+
+function append(element, children) {
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** Splits a translated sentence at its NUL placeholders and puts `nodes` there, in order. */
+export function withNodes(text, ...nodes) {
+  const parts = text.split("\u0000");
+  const result = [];
+  parts.forEach((part, index) => {
+    if (part) result.push(part);
+    if (index < parts.length - 1 && nodes[index]) result.push(nodes[index]);
+  });
+  return result;
+}
+
+export function clear(element) {
+  element.replaceChildren();
+  return element;
+}
+
+export function $(id) {
+  return document.getElementById(id);
+}
+
+/**
+ * Says `text` to screen readers through the page's polite live region. The region is emptied first,
+ * so repeating the same text is announced again.
+ */
+export function announce(text) {
+  const region = $("announcer");
+  if (!region) return;
+  region.textContent = "";
+  window.setTimeout(() => {
+    region.textContent = text;
+  }, 50);
+}
+
+/** The human sentence for an API error (SPEC 6.4), in the page's language. `context` picks wording per portal. */
+export function errorText(error, context = {}) {
+  const code = error && error.code ? error.code : "default";
+  if (code === "rate_limited") {
+    const key = context.rateLimitedKey || "error.rate_limited";
+    if (error.retryAfter === null || error.retryAfter === undefined) return t(`${key}_nowait`);
+    return t(key, { wait: formatDuration(error.retryAfter), time: formatTime(new Date(Date.now() + error.retryAfter * 1000)) });
+  }
+  if (code === "auth_context_required" && error.stepUpLoop) return t("error.auth_context_loop");
+  if (code === "tap_active" && context.tapActiveKey) return t(context.tapActiveKey);
+  if (code === "invalid_request" || code === "invalid_query") return t(`error.${code}`, { detail: error.serverMessage || code });
+  if (code === "target_not_eligible" && error.reason) return `${t("error.target_not_eligible")} (${error.reason})`;
+  if (has(`error.${code}`)) return t(`error.${code}`);
+  return t("error.default", { status: error && error.status ? error.status : "?" });
+}
+
+/**
+ * Shows an error in `container` (role="alert" there), with an optional action button (for example
+ * "Revoke TAP" after `tap_active`). Returns the message element.
+ */
+export function showError(container, error, { context = {}, action = null } = {}) {
+  const message = h("div", { className: "message error", dataset: { code: error.code || "" } },
+    h("p", {}, errorText(error, context)));
+  if (action) message.append(h("p", {}, h("button", { type: "button", className: "secondary", onclick: action.onClick }, action.label)));
+  clear(container).append(message);
+  return message;
+}
+
+export function showInfo(container, text, kind = "info") {
+  const message = h("div", { className: `message ${kind}` }, h("p", {}, text));
+  clear(container).append(message);
+  return message;
+}
+
+/** A modal confirmation (native <dialog>: focus is trapped, Escape cancels). Resolves true on confirm. */
+export function confirmDialog({ title, body, confirmLabel, cancelLabel = t("common.cancel"), danger = false }) {
+  return new Promise((resolve) => {
+    const opener = document.activeElement;
+    const titleId = `dialog-title-${Math.random().toString(36).slice(2)}`;
+    const confirmButton = h("button", { type: "submit", value: "confirm", className: danger ? "danger" : "primary" }, confirmLabel);
+    const dialog = h("dialog", { className: "confirm", "aria-labelledby": titleId },
+      h("form", { method: "dialog" },
+        h("h2", { id: titleId }, title),
+        ...(Array.isArray(body) ? body : [body]).map((line) => h("p", {}, line)),
+        h("div", { className: "actions" },
+          h("button", { type: "submit", value: "cancel", className: "secondary" }, cancelLabel),
+          confirmButton)));
+    dialog.addEventListener("close", () => {
+      dialog.remove();
+      if (opener && typeof opener.focus === "function") opener.focus();
+      resolve(dialog.returnValue === "confirm");
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    confirmButton.focus();
+  });
+}
+
+/**
+ * Shows a freshly issued TAP in `container`: masked, with Show/Hide and Copy, its validity, and a
+ * countdown of `seconds` after which the value is removed from the page (and from this closure).
+ * The value never goes into an attribute, the URL, storage or the console. Returns `{ remove }`.
+ */
+export function showTap(container, issued, { seconds, heading = t("tap.title"), extra = null, onRemoved = null }) {
+  let value = issued.temporaryAccessPass;
+  const total = Math.max(1, Number(seconds) || 60);
+  const deadline = Date.now() + total * 1000;
+  let shown = false;
+  let timer = null;
+  let lastAnnounced = null;
+
+  const code = h("code", { className: "tap-value masked", id: "tap-value", "aria-label": t("tap.valueLabel") }, t("tap.masked"));
+  const showButton = h("button", { type: "button", className: "secondary", "aria-pressed": "false", "aria-controls": "tap-value" }, t("tap.show"));
+  const copyButton = h("button", { type: "button", className: "secondary" }, t("tap.copy"));
+  const removeButton = h("button", { type: "button", className: "link" }, t("tap.removeNow"));
+  const clock = h("span", { className: "clock" }, formatClock(total));
+  const countdown = h("p", { className: "countdown", role: "timer" }, ...withNodes(t("tap.countdown", { time: "\u0000" }), clock));
+  const progress = h("progress", { max: String(total), value: String(total), "aria-hidden": "true" });
+  const copyStatus = h("p", { className: "copy-status", role: "status" });
+  const start = issued.startDateTime ? new Date(issued.startDateTime) : new Date();
+  const end = issued.expiresDateTime ? new Date(issued.expiresDateTime)
+    : new Date(start.getTime() + (Number(issued.lifetimeInMinutes) || 0) * 60_000);
+  const details = h("p", { className: "tap-details" }, t("tap.details", {
+    start: formatDate(start), end: formatDate(end), lifetime: formatMinutes(Number(issued.lifetimeInMinutes) || 0),
+    usage: issued.isUsableOnce ? t("tap.usableOnce") : t("tap.usableMany"),
+  }));
+  const card = h("section", { className: "tap-card", "aria-labelledby": "tap-heading", dataset: { testid: "tap-card" } },
+    h("h3", { id: "tap-heading" }, heading),
+    h("div", { className: "tap-row" }, code, h("div", { className: "tap-buttons" }, showButton, copyButton)),
+    copyStatus,
+    details,
+    extra,
+    countdown,
+    progress,
+    h("p", {}, removeButton));
+
+  showButton.addEventListener("click", () => {
+    if (value === null) return;
+    shown = !shown;
+    code.textContent = shown ? value : t("tap.masked");
+    code.classList.toggle("masked", !shown);
+    showButton.textContent = shown ? t("tap.hide") : t("tap.show");
+    showButton.setAttribute("aria-pressed", String(shown));
+  });
+  copyButton.addEventListener("click", async () => {
+    if (value === null) return;
+    try {
+      await navigator.clipboard.writeText(value);
+      copyStatus.textContent = t("tap.copied");
+    } catch {
+      copyStatus.textContent = t("tap.copyFailed");
+    }
+  });
+
+  function remove({ announceIt = true } = {}) {
+    if (timer !== null) window.clearInterval(timer);
+    timer = null;
+    value = null;
+    code.textContent = "";
+    card.remove();
+    document.removeEventListener("visibilitychange", tick);
+    if (announceIt) {
+      const note = showInfo(container, t("tap.removed"));
+      note.dataset.testid = "tap-removed";
+      announce(t("tap.removed"));
+    }
+    if (onRemoved) onRemoved();
+  }
+  removeButton.addEventListener("click", () => remove());
+
+  function milestone(left) {
+    // Announce at the start, at every whole minute, at 30 and 10 seconds: not every second.
+    if (left === total) return true;
+    if (left >= 60) return left % 60 === 0;
+    return left === 30 || left === 10;
+  }
+
+  function tick() {
+    const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
+    if (left <= 0) {
+      remove();
+      return;
+    }
+    clock.textContent = formatClock(left);
+    progress.value = left;
+    if (milestone(left) && lastAnnounced !== left) {
+      lastAnnounced = left;
+      announce(t("tap.announceLeft", { time: formatDuration(left) }));
+    }
+  }
+
+  clear(container).append(card);
+  timer = window.setInterval(tick, 250);
+  document.addEventListener("visibilitychange", tick);
+  tick();
+  return { remove: () => remove({ announceIt: false }) };
+}
+
+/** A sentence describing a TAP status from GET /api/my-tap or /api/users/{id}/tap (never the secret). */
+export function tapStatusText(tap) {
+  if (!tap) return t("tap.statusNone");
+  const start = tap.startDateTime ? new Date(tap.startDateTime) : null;
+  const end = start ? new Date(start.getTime() + (Number(tap.lifetimeInMinutes) || 0) * 60_000) : null;
+  let text = t("tap.statusActive", { created: formatDate(tap.createdDateTime), start: formatDate(start), end: formatDate(end) });
+  if (tap.isUsable === true) text += ` ${t("tap.statusUsable")}`;
+  else if (tap.isUsable === false) {
+    const reasonKey = `tap.reason.${tap.methodUsabilityReason}`;
+    text += ` ${t("tap.statusNotUsable", { reason: has(reasonKey) ? t(reasonKey) : String(tap.methodUsabilityReason || "?") })}`;
+  }
+  return text;
+}
