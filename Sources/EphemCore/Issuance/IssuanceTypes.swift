@@ -54,16 +54,8 @@ public struct IssuanceResult: Sendable {
 /// Runs several independent steps concurrently and keeps each outcome, so the flow can decide in a
 /// fixed order what a request ends in (and undo what succeeded).
 enum Outcome {
-    static func of<Value: Sendable>(_ work: () async throws(EphemError) -> Value) async -> Result<Value, EphemError> {
-        do throws(EphemError) {
-            return .success(try await work())
-        } catch {
-            return .failure(error)
-        }
-    }
-
-    static func graph<Value: Sendable>(_ work: () async throws(GraphError) -> Value) async -> Result<Value, GraphError> {
-        do throws(GraphError) {
+    static func of<Value: Sendable, Failure: Error>(_ work: () async throws(Failure) -> Value) async -> Result<Value, Failure> {
+        do throws(Failure) {
             return .success(try await work())
         } catch {
             return .failure(error)

@@ -22,8 +22,8 @@ extension TapIssuer {
         row.tapIsUsableOnce = nil
         let begun = row
         async let pendingResult = Outcome.of { () throws(EphemError) in try await audit.begin(begun) }
-        async let userResult = Outcome.graph { () throws(GraphError) in try await graph.user(target) }
-        async let tapsResult = Outcome.graph { () throws(GraphError) in try await graph.temporaryAccessPasses(user: target) }
+        async let userResult = Outcome.of { () throws(GraphError) in try await graph.user(target) }
+        async let tapsResult = Outcome.of { () throws(GraphError) in try await graph.temporaryAccessPasses(user: target) }
         let (pendingOutcome, user, taps) = await (pendingResult, userResult, tapsResult)
         guard case .success(var pending) = pendingOutcome else {
             throw pendingOutcome.failureValue ?? .upstreamUnavailable(detail: "audit")

@@ -91,9 +91,9 @@ public struct TapIssuer: Sendable {
         }
         // Round 1.
         async let pendingResult = Outcome.of { () throws(EphemError) in try await audit.begin(event(request, action: .pending, at: started)) }
-        async let userResult = Outcome.graph { () throws(GraphError) in try await graph.user(target) }
+        async let userResult = Outcome.of { () throws(GraphError) in try await graph.user(target) }
         async let guardResult = Outcome.of { () throws(EphemError) in try await guardrail.check(target) }
-        async let tapsResult = Outcome.graph { () throws(GraphError) in try await graph.temporaryAccessPasses(user: target) }
+        async let tapsResult = Outcome.of { () throws(GraphError) in try await graph.temporaryAccessPasses(user: target) }
         async let policyResult = Outcome.of { () throws(EphemError) in try await policies.current() }
         async let slotResult = Outcome.of { () throws(EphemError) in try await limiter.reserve(for: request.caller.objectId) }
         async let lockResult = Outcome.of { () throws(EphemError) in try await lock.acquire(target) }
@@ -127,7 +127,7 @@ public struct TapIssuer: Sendable {
             do throws(GraphError) {
                 tap = try await graph.createTemporaryAccessPass(user: target, lifetimeInMinutes: lifetime, isUsableOnce: usableOnce)
             } catch {
-                throw Refusal.creation(error, claims: &claims)
+                throw Refusal.creation(error)
             }
             if let actual = tap.lifetimeInMinutes { pending.event.tapLifetimeMinutes = actual }
             if let actual = tap.isUsableOnce { pending.event.tapIsUsableOnce = actual }
@@ -236,7 +236,7 @@ struct Refusal: Error {
     /// Graph refused or failed to create the TAP. A policy refusal Graph states (reference 1.4) is
     /// the user's eligibility; anything else is a failure, and the slot stays used unless Graph
     /// clearly did nothing.
-    static func creation(_ error: GraphError, claims: inout Claims) -> Refusal {
+    static func creation(_ error: GraphError) -> Refusal {
         switch error {
         case .notFound:
             return Refusal(.denied, detail: "user_not_found", error: .userNotFound)

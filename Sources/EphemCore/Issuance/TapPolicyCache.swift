@@ -28,7 +28,7 @@ public actor TapPolicyCache {
             task = inFlight
         } else {
             let graph = graph
-            task = Task { await Outcome.graph { () throws(GraphError) in try await graph.temporaryAccessPassPolicy() } }
+            task = Task { await Outcome.of { () throws(GraphError) in try await graph.temporaryAccessPassPolicy() } }
             inFlight = task
         }
         let result = await task.value

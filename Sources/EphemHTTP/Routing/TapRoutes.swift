@@ -13,10 +13,15 @@ public enum TapRoutes {
     /// The audit facts of a request: client address as the platform forwarded it, user agent, and
     /// the Functions invocation id as correlation id (a new one when absent or malformed).
     public static func issuanceRequest(_ request: Request, caller: Caller, target: GUID, reason: String? = nil, ticketId: String? = nil) -> IssuanceRequest {
-        let invocation = request.headers[HTTPField.Name("X-Azure-Functions-InvocationId")!].flatMap { GUID($0) }?.value
-        let agent = request.headers[.userAgent].map { String($0.prefix(512)) }
-        return IssuanceRequest(caller: caller, target: target, reason: reason, ticketId: ticketId, clientIp: ClientAddress.from(headers: request.headers),
-                               userAgent: agent, correlationId: invocation ?? UUID().uuidString.lowercased())
+        let facts = auditFacts(request)
+        return IssuanceRequest(caller: caller, target: target, reason: reason, ticketId: ticketId, clientIp: facts.clientIp,
+                               userAgent: facts.userAgent, correlationId: facts.correlationId)
+    }
+
+    static func auditFacts(_ request: Request) -> (clientIp: String?, userAgent: String?, correlationId: String) {
+        let invocation = request.headers[.invocationId].flatMap { GUID($0) }?.value
+        return (ClientAddress.from(headers: request.headers), request.headers[.userAgent].map { String($0.prefix(512)) },
+                invocation ?? UUID().uuidString.lowercased())
     }
 
     /// The 200 body of an issuance. The one place a TAP leaves the process; `Cache-Control:
@@ -89,7 +94,7 @@ public enum TapRoutes {
 extension TapRoutes {
     /// Records the refusal of an issuing or revoking request before the flow ran, then throws it.
     public static func deny(_ error: EphemError, detail: String, request: Request, caller: Caller, targetText: String?, issuer: TapIssuer) async throws -> Never {
-        let facts = issuanceRequest(request, caller: caller, target: caller.objectId)
+        let facts = auditFacts(request)
         await issuer.recordDenial(caller: caller, targetText: targetText, detail: detail, clientIp: facts.clientIp,
                                   userAgent: facts.userAgent, correlationId: facts.correlationId)
         throw error
