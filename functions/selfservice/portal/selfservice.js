@@ -190,8 +190,8 @@ async function revoke() {
     if (display) display.remove();
     display = null;
     clear($("tap-display"));
+    // #tap-message is an alert region: showing the sentence announces it once.
     showInfo(message, t("tap.revoked"), "success");
-    announce(t("tap.revoked"));
   } catch (error) {
     showError(message, error);
   } finally {
