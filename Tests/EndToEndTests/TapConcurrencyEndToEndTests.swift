@@ -69,4 +69,50 @@ import Testing
             #expect(stack.tenant.graph.temporaryAccessPassesCreated(forUser: target) == 3)
         }
     }
+
+    /// The race the lock's tombstone exists for: another issuance creates its pass after our read of
+    /// the target's TAPs, then releases the lock before we take it over. A takeover of a lock released
+    /// moments ago reads the TAPs again, so we refuse instead of replacing the other pass.
+    @Test func aLockReleasedAfterOurTapReadMakesTheFlowReadTheTapsAgain() async throws {
+        try await withTapStack(seed: TestDirectory.seed, apps: .helpdesk) { stack in
+            let token = try stack.token("helpdesk", TestDirectory.agent)
+            let target = TestDirectory.user(31)
+            let targetId = try #require(GUID(target))
+            // The other issuance holds the lock, and our read of the lock row is held back long
+            // enough for it to finish.
+            let other = TargetLock(client: stack.tableClient)
+            let held = try #require(try await other.acquire(targetId))
+            let lockRow = "/devstoreaccount1/\(RateLimiter.table)(PartitionKey=\(URLQuery.encode("'lock_\(target)'"))"
+            stack.tenant.faults.add(Fault(target: .table, pathPrefix: lockRow, method: "GET", delayMs: 3000, count: 1))
+            let tapList = "/v1.0/users/\(target)/authentication/temporaryAccessPassMethods"
+            let tapReads = { stack.tenant.requests.all.filter { $0.method == "GET" && $0.path == tapList } }
+
+            let ours = Task { try await stack.call(stack.helpdesk, "PUT", "/api/generate-tap/\(target)", token: token) }
+            // Once our first read of the target's TAPs has answered (none), the other issuance
+            // creates its pass and releases the lock.
+            var polls = 0
+            while tapReads().isEmpty, polls < 2000 {
+                polls += 1
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            #expect(tapReads().map(\.status) == [200], "our round 1 read the TAPs")
+            let otherPass = try await stack.graphClient.createTemporaryAccessPass(user: targetId, lifetimeInMinutes: 60, isUsableOnce: true)
+            #expect(await other.release(held))
+            let released = Date()
+
+            let reply = try await ours.value
+            #expect(reply.status == 429 && reply.code == "tap_active", "\(reply.text)")
+            #expect(reply.json?["temporaryAccessPass"] == nil)
+            #expect(stack.tenant.graph.temporaryAccessPassesCreated(forUser: target) == 1, "the other pass was not replaced")
+            #expect(stack.tenant.graph.temporaryAccessPass(forUser: target)?.temporaryAccessPass == otherPass.secret)
+            #expect(tapReads().count == 2, "read again after the takeover")
+            // The race happened as staged: our read of the lock row ended after the release.
+            let lockReads = stack.tenant.requests.all.filter { $0.method == "GET" && $0.path.hasPrefix(lockRow) }
+            #expect(lockReads.count == 1)
+            #expect(lockReads.first.flatMap { ISO8601.parse($0.endedAt) }.map { $0 > released } == true)
+            let rows = try await stack.auditRows(.helpdesk)
+            #expect(rows.map { $0["Action"]?.stringValue } == ["DENIED"])
+            #expect(rows.first?["DenialReason"]?.stringValue == "tap_active")
+        }
+    }
 }

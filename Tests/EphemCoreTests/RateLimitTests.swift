@@ -96,6 +96,55 @@ import Testing
         }
     }
 
+    /// The per-process slot view: a slot this process saw free is claimed in one round trip.
+    @Test func aSlotThisProcessSawFreeIsClaimedInOneRoundTrip() async throws {
+        try await withStorage { stack, clients in
+            try await clients[0].createTableIfNeeded(RateLimiter.table)
+            let limiter = RateLimiter(scope: "agent", limit: 10, window: 3600, client: clients[0])
+            guard case .granted = try await limiter.reserve(for: Self.agent) else { Issue.record("first"); return }
+            stack.tenant.requests.clear()
+            guard case .granted = try await limiter.reserve(for: Self.agent) else { Issue.record("second"); return }
+            let calls = stack.tenant.requests.all.filter { $0.target == .table }
+            #expect(calls.count == 1, "\(calls.map { "\($0.method) \($0.path)" })")
+            #expect(calls.first?.method != "GET")
+        }
+    }
+
+    /// Another process gave a slot back after this one saw them all used: the view says "full", but
+    /// a refusal is never decided from the view, so the fresh read finds the free slot.
+    @Test func aStaleViewThatSaysFullStillFindsTheSlotAnotherInstanceGaveBack() async throws {
+        try await withStorage(instances: 2) { _, clients in
+            try await clients[0].createTableIfNeeded(RateLimiter.table)
+            let first = RateLimiter(scope: "agent", limit: 2, window: 3600, client: clients[0])
+            let second = RateLimiter(scope: "agent", limit: 2, window: 3600, client: clients[1])
+            guard case .granted(let given) = try await second.reserve(for: Self.agent) else { Issue.record("second instance"); return }
+            guard case .granted = try await first.reserve(for: Self.agent) else { Issue.record("first instance"); return }
+            guard case .limited = try await first.reserve(for: Self.agent) else { Issue.record("both slots are used"); return }
+            #expect(await second.release(given))
+            guard case .granted(let again) = try await first.reserve(for: Self.agent) else { Issue.record("the slot given back elsewhere must be found"); return }
+            #expect(again.rowKey == given.rowKey)
+            guard case .limited = try await first.reserve(for: Self.agent) else { Issue.record("full again"); return }
+        }
+    }
+
+    /// Another process claimed the slot this one last saw free: the claim conflicts, the limiter
+    /// reads again, and the limit holds exactly.
+    @Test func aStaleViewThatSaysFreeCostsAConflictNeverAnExtraGrant() async throws {
+        try await withStorage(instances: 2) { stack, clients in
+            try await clients[0].createTableIfNeeded(RateLimiter.table)
+            let first = RateLimiter(scope: "agent", limit: 2, window: 3600, client: clients[0])
+            let second = RateLimiter(scope: "agent", limit: 2, window: 3600, client: clients[1])
+            guard case .granted = try await first.reserve(for: Self.agent) else { Issue.record("first instance"); return }
+            guard case .granted = try await second.reserve(for: Self.agent) else { Issue.record("second instance"); return }
+            stack.tenant.requests.clear()
+            guard case .limited = try await first.reserve(for: Self.agent) else { Issue.record("the stale view must not grant a third slot"); return }
+            let statuses = stack.tenant.requests.all.filter { $0.target == .table }.map(\.status)
+            #expect(statuses.contains { $0 == 409 || $0 == 412 }, "the claim from the view conflicted: \(statuses)")
+            let stored = try await clients[0].query(RateLimiter.table, filter: "PartitionKey eq 'agent_\(Self.agent.value)'")
+            #expect(stored.entities.filter { ($0["ReservationId"]?.stringValue ?? "") != "" }.count == 2)
+        }
+    }
+
     @Test func ofTwentyConcurrentLockAttemptsExactlyOneHoldsIt() async throws {
         try await withStorage(instances: 2) { _, clients in
             try await clients[0].createTableIfNeeded(RateLimiter.table)

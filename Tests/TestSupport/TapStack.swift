@@ -17,8 +17,11 @@ public final class TapStack: Sendable {
     public let logs: LogCollector
     let http: HTTPClient
     public let tableClient: TableClient
+    /// The dev tenant's Graph as the handlers call it, to act as another issuance would.
+    public let graphClient: GraphClient
 
-    init(tenant: DevTenantServer, tables: DevTableServer, helpdesk: FunctionAppHost?, selfService: FunctionAppHost?, logs: LogCollector, http: HTTPClient, tableClient: TableClient) {
+    init(tenant: DevTenantServer, tables: DevTableServer, helpdesk: FunctionAppHost?, selfService: FunctionAppHost?, logs: LogCollector, http: HTTPClient,
+         tableClient: TableClient, graphClient: GraphClient) {
         self.tenant = tenant
         self.tables = tables
         self.helpdesk = helpdesk
@@ -26,6 +29,7 @@ public final class TapStack: Sendable {
         self.logs = logs
         self.http = http
         self.tableClient = tableClient
+        self.graphClient = graphClient
     }
 
     public struct Apps: OptionSet, Sendable {
@@ -60,7 +64,9 @@ public final class TapStack: Sendable {
             let client = TableClient(endpoint: tables.endpoint, http: outbound, tokens: tokens, logger: logger)
             for portal in Portal.allCases { try await client.createTableIfNeeded(AuditLog.table(for: portal)) }
             try await client.createTableIfNeeded(RateLimiter.table)
-            return TapStack(tenant: tenant, tables: tables, helpdesk: helpdesk, selfService: selfService, logs: logs, http: http, tableClient: client)
+            let graph = GraphClient(endpoint: tenant.baseURL, http: outbound, tokens: tokens, logger: logger)
+            return TapStack(tenant: tenant, tables: tables, helpdesk: helpdesk, selfService: selfService, logs: logs, http: http,
+                            tableClient: client, graphClient: graph)
         } catch {
             for host in started { await host.shutdown() }
             try? await http.shutdown()
