@@ -79,6 +79,9 @@ struct FrontResponder: HTTPResponder {
         do {
             response = try await host.client.execute(outbound, timeout: .seconds(230))
         } catch {
+            host.logger.error("forwarding to the worker failed", metadata: [
+                "worker.port": "\(worker.port)", "http.method": "\(request.method.rawValue)", "url.path": "\(request.uri.path)", "error": "\(error)",
+            ])
             return Self.plain(.badGateway, "The function did not answer.")
         }
         let body = try await response.body.collect(upTo: 64 << 20)

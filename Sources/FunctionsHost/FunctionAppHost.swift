@@ -94,6 +94,10 @@ public final class FunctionAppHost: Sendable {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
         configuration.timeout = .init(connect: .seconds(2), read: .seconds(230))
+        // The host's own client has no small per-worker connection cap (.NET's default is
+        // unlimited). With AsyncHTTPClient's default of 8, a burst queues for a connection and
+        // every request still queued when the 2 s connect timeout ends fails as a 502.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 1024
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         var workers: [WorkerProcess] = []
         for index in 0..<max(1, options.instances) {

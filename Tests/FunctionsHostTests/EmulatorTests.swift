@@ -118,6 +118,34 @@ import Testing
         }
     }
 
+    /// The host forwards a burst to its worker without a small connection cap: requests are not
+    /// left queued for a connection until they fail (a 502 the real host would not give).
+    @Test func aBurstOfSlowRequestsIsForwardedConcurrentlyNotDropped() async throws {
+        let logs = LogCollector()
+        try await withHost(Self.startEcho(logs: logs)) { (host: FunctionAppHost) async throws in
+            var configuration = HTTPClient.Configuration()
+            configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            let replies = await withTaskGroup(of: String.self) { group in
+                for _ in 0..<40 {
+                    group.addTask {
+                        do {
+                            let response = try await client.execute(HTTPClientRequest(url: "\(host.baseURL)/api/slow?ms=1000"), timeout: .seconds(30))
+                            return "\(response.status.code) \(String(buffer: try await response.body.collect(upTo: 1 << 16)))"
+                        } catch {
+                            return "error \(error)"
+                        }
+                    }
+                }
+                return await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            try await client.shutdown()
+            // With a cap of 8 connections, the requests queued past the 2 s connect timeout fail
+            // (24 of 40 answered before this fix).
+            #expect(replies.filter { $0 == "200 slow done" }.count == 40, "\(Set(replies))")
+        }
+    }
+
     @Test func adminInvocationSendsTheDefaultModeTimerPayload() async throws {
         let logs = LogCollector()
         try await withHost(Self.startEcho(logs: logs)) { (host: FunctionAppHost) async throws in
