@@ -33,7 +33,7 @@ struct IssueBody: Equatable {
         guard let text = value.stringValue else { throw .invalidRequest(message: "\(name) must be a string.") }
         guard text.count <= max else { throw .invalidRequest(message: "\(name) must be at most \(max) characters.") }
         let allowedControls: Set<UInt32> = allowLineBreaks ? [0x0A, 0x0D, 0x09] : []
-        guard !text.unicodeScalars.contains(where: { ($0.value < 0x20 && !allowedControls.contains($0.value)) || $0.value == 0x7F }) else {
+        guard !text.unicodeScalars.contains(where: { $0.isControlCharacter && !allowedControls.contains($0.value) }) else {
             throw .invalidRequest(message: "\(name) must not contain control characters.")
         }
         let trimmed = text.trimmingASCIIWhitespace()

@@ -12,7 +12,7 @@ enum UserSearch {
         guard values.count <= 1 else { throw .invalidQuery(message: "q is given more than once.") }
         let text = values.first.map { String($0).trimmingASCIIWhitespace() }.map(String.init) ?? ""
         guard text.count >= 2, text.count <= 100 else { throw .invalidQuery(message: "q must be 2 to 100 characters.") }
-        guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+        guard !text.unicodeScalars.contains(where: \.isControlCharacter) else {
             throw .invalidQuery(message: "q must not contain control characters.")
         }
         return text

@@ -26,6 +26,10 @@ import Testing
             expect(try await stack.call(helpdesk, "PUT", "/api/generate-tap/user1@contoso.example", token: agent), 400, "invalid_user_id")
             expect(try await stack.call(helpdesk, "GET", "/api/search-user?q=u", token: agent), 400, "invalid_query")
             expect(try await stack.call(helpdesk, "GET", "/api/search-user?q=\(String(repeating: "u", count: 101))", token: agent), 400, "invalid_query")
+            // Control characters, C0 and C1 (U+0085), in the search text or a stored field.
+            expect(try await stack.call(helpdesk, "GET", "/api/search-user?q=us%01er", token: agent), 400, "invalid_query")
+            expect(try await stack.call(helpdesk, "GET", "/api/search-user?q=us%C2%85er", token: agent), 400, "invalid_query")
+            expect(try await stack.call(helpdesk, "PUT", "/api/generate-tap/\(TestDirectory.user(1))", token: agent, body: #"{"ticketId":"INC\u0085"}"#), 400, "invalid_request")
             expect(try await stack.call(helpdesk, "PUT", "/api/generate-tap/\(TestDirectory.disabled)", token: agent), 400, "target_not_eligible")
             expect(try await stack.call(helpdesk, "PUT", "/api/generate-tap/\(TestDirectory.externalGuest)", token: agent), 400, "target_not_eligible")
             expect(try await stack.call(helpdesk, "PUT", "/api/generate-tap/\(TestDirectory.outsidePolicy)", token: agent), 400, "target_not_eligible")

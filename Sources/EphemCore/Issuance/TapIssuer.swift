@@ -67,7 +67,7 @@ public struct TapIssuer: Sendable {
     /// caller lacks, a malformed id or body), so every such request leaves one row (SPEC 7.4).
     /// `targetText` is what the request named, cut to 128 characters.
     public func recordDenial(caller: Caller, targetText: String?, detail: String, clientIp: String?, userAgent: String?, correlationId: String) async {
-        let target = targetText.map { String($0.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.prefix(128).map(Character.init)) }
+        let target = targetText.map { String($0.unicodeScalars.filter { !$0.isControlCharacter }.prefix(128).map(Character.init)) }
         await recordRefusal(AuditEvent(portal: configuration.portal, action: .denied, agentId: caller.objectId.value, agentUPN: caller.userPrincipalName,
                                        targetId: target, denialReason: detail, clientIp: clientIp, userAgent: userAgent,
                                        correlationId: correlationId, occurredAt: now()))

@@ -10,3 +10,9 @@ extension StringProtocol {
         return Substring(scalars[first...last])
     }
 }
+
+extension Unicode.Scalar {
+    /// A control character (Unicode category Cc: C0, DEL and C1). Text a user typed into a field we
+    /// store or search never needs one beyond the line breaks and tabs a field may allow.
+    public var isControlCharacter: Bool { properties.generalCategory == .control }
+}
