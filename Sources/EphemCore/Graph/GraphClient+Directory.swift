@@ -53,8 +53,7 @@ extension GraphClient {
 
     /// The groups with these ids (15 per request, concurrently).
     public func groups(ids: [GUID]) async throws(GraphError) -> [DirectoryGroup] {
-        let chunks = stride(from: 0, to: ids.count, by: 15).map { Array(ids[$0..<min($0 + 15, ids.count)]) }
-        return try await concurrently(chunks) { chunk throws(GraphError) in
+        return try await concurrently(Self.chunks(ids, of: 15)) { chunk throws(GraphError) in
             let list = chunk.map { ODataLiteral.string($0.value) }.joined(separator: ",")
             return try await groups(at: "/v1.0/groups?$filter=\(URLQuery.encode("id in (\(list))"))&$select=\(Self.groupSelect)")
         }.flatMap { $0 }
@@ -81,14 +80,18 @@ extension GraphClient {
     /// Which of `groupIds` the user is a member of, nested membership included (reference 4.4:
     /// at most 20 ids per call, so larger lists are split and asked concurrently).
     public func memberGroups(user: GUID, among groupIds: [GUID]) async throws(GraphError) -> Set<GUID> {
-        let chunks = stride(from: 0, to: groupIds.count, by: 20).map { Array(groupIds[$0..<min($0 + 20, groupIds.count)]) }
-        let found = try await concurrently(chunks) { chunk throws(GraphError) -> [GUID] in
+        let found = try await concurrently(Self.chunks(groupIds, of: 20)) { chunk throws(GraphError) -> [GUID] in
             let body = JSONValue.object(["groupIds": .array(chunk.map { .string($0.value) })])
             let reply = try await call("POST", "/v1.0/users/\(user.value)/checkMemberGroups", body: body)
             guard let values = reply.json?["value"]?.arrayValue else { throw .unavailable(detail: "unreadable checkMemberGroups answer") }
             return values.compactMap { $0.stringValue.flatMap { GUID($0) } }
         }
         return Set(found.flatMap { $0 })
+    }
+
+    /// `ids` in requests of at most `size` (Graph's limits on `in (…)` filters and `checkMemberGroups`).
+    static func chunks(_ ids: [GUID], of size: Int) -> [[GUID]] {
+        stride(from: 0, to: ids.count, by: size).map { Array(ids[$0..<min($0 + size, ids.count)]) }
     }
 
     /// Runs `work` for every input concurrently; the first failure wins.

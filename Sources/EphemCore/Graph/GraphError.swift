@@ -1,10 +1,11 @@
 /// How a Graph call ended when it did not succeed. Graph's error JSON carries a `code`; we branch
-/// on it and on the status, never on the message (reference 7). `message` is Graph's own text and
-/// only goes to logs, except where a caller maps a known refusal to its own sentence.
+/// on it and on the status (reference 7). `message` is Graph's own text and goes to logs; the one
+/// exception is the TAP create refusals of reference 1.4 (external guest, outside the policy),
+/// which Graph documents only by their text, so `Refusal.creation` matches those two.
 public enum GraphError: Error, Sendable, Equatable {
     /// 404: the user, method or object does not exist.
     case notFound(code: String)
-    /// 400 or 403 with Graph's error code and message (e.g. the TAP policy refusing a user).
+    /// 400, 403 or 409 with Graph's error code and message (e.g. the TAP policy refusing a user).
     case refused(status: Int, code: String, message: String)
     /// Throttled, 5xx, timeouts or transport failures after the bounded retries; or an answer we
     /// could not read. Fail closed.

@@ -25,21 +25,10 @@ extension TapIssuer {
         async let userResult = Outcome.of { () throws(GraphError) in try await graph.user(target) }
         async let tapsResult = Outcome.of { () throws(GraphError) in try await graph.temporaryAccessPasses(user: target) }
         let (pendingOutcome, user, taps) = await (pendingResult, userResult, tapsResult)
-        guard case .success(var pending) = pendingOutcome else {
-            throw pendingOutcome.failureValue ?? .upstreamUnavailable(detail: "audit")
-        }
+        var pending = try pendingOutcome.get()
         do throws(Refusal) {
-            switch user {
-            case .success(let found): pending.event.targetUPN = found.userPrincipalName
-            case .failure(.notFound): throw Refusal(.denied, detail: "user_not_found", error: .userNotFound)
-            case .failure(let error): throw Refusal(.error, detail: "user lookup failed", error: error.asEphemError)
-            }
-            let active: [TemporaryAccessPass]
-            switch taps {
-            case .success(let found): active = found.filter(\.isActive)
-            case .failure(.notFound): throw Refusal(.denied, detail: "user_not_found", error: .userNotFound)
-            case .failure(let error): throw Refusal(.error, detail: "TAP list failed", error: error.asEphemError)
-            }
+            pending.event.targetUPN = try user.orRefusal("user lookup failed").userPrincipalName
+            let active = try taps.orRefusal("TAP list failed").filter(\.isActive)
             guard !active.isEmpty else { throw Refusal(.denied, detail: "no_active_tap", error: .noActiveTap) }
             for tap in active {
                 do throws(GraphError) {

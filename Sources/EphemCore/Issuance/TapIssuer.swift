@@ -104,17 +104,24 @@ public struct TapIssuer: Sendable {
         if case .success(.granted(let reservation)) = slot { claims.reservation = reservation }
         if case .success(let lockHeld?) = held { claims.held = lockHeld }
 
-        guard case .success(var pending) = pendingOutcome else {
+        var pending: AuditLog.Pending
+        do throws(EphemError) {
+            pending = try pendingOutcome.get()
+        } catch {
             await claims.giveBack()
-            if case .failure(let error) = pendingOutcome { throw error }
-            throw .upstreamUnavailable(detail: "audit")
+            throw error
         }
         // The row names the target's UPN whatever the outcome (a protected account's refusal too).
         if case .success(let found) = user { pending.event.targetUPN = found.userPrincipalName }
         do throws(Refusal) {
             let decided = try decide(user: user, report: report, policy: policy)
             try await checkNoActiveTap(taps: taps, held: held, target: target, started: started)
-            guard case .success(let outcome) = slot else { throw Refusal(.error, detail: "rate limit", error: slot.failureValue ?? .upstreamUnavailable(detail: "rate limit")) }
+            let outcome: RateLimiter.Outcome
+            do throws(EphemError) {
+                outcome = try slot.get()
+            } catch {
+                throw Refusal(.error, detail: "rate limit", error: error)
+            }
             if case .limited(let retryAfter) = outcome {
                 throw Refusal(.rateLimited, detail: "rate_limited", error: .rateLimited(retryAfterSeconds: retryAfter))
             }
@@ -157,12 +164,7 @@ public struct TapIssuer: Sendable {
     /// failures, then eligibility.
     func decide(user: Result<DirectoryUser, GraphError>, report: Result<TargetGuard.Report, EphemError>,
                 policy: Result<TapPolicy, EphemError>) throws(Refusal) -> Decided {
-        let resolved: DirectoryUser
-        switch user {
-        case .success(let found): resolved = found
-        case .failure(.notFound): throw Refusal(.denied, detail: "user_not_found", error: .userNotFound)
-        case .failure(let error): throw Refusal(.error, detail: "user lookup failed", error: error.asEphemError)
-        }
+        let resolved = try user.orRefusal("user lookup failed")
         let groups: Set<GUID>
         switch report {
         case .success(let report):
@@ -198,19 +200,10 @@ public struct TapIssuer: Sendable {
         case .success(nil): throw Refusal(.denied, detail: "tap_active: another issuance for this target is running", error: .tapActive)
         case .failure(let error): throw Refusal(.error, detail: "target lock", error: error)
         }
-        var current: [TemporaryAccessPass]
-        switch taps {
-        case .success(let found): current = found
-        case .failure(.notFound): throw Refusal(.denied, detail: "user_not_found", error: .userNotFound)
-        case .failure(let error): throw Refusal(.error, detail: "TAP list failed", error: error.asEphemError)
-        }
+        var current = try taps.orRefusal("TAP list failed")
         if let previousEnd = lockHeld.previousEnd, previousEnd >= started.addingTimeInterval(-Self.takeoverMargin) {
             // The previous issuance for this target ended around our read: read again, now that we hold the lock.
-            do throws(GraphError) {
-                current = try await graph.temporaryAccessPasses(user: target)
-            } catch {
-                throw Refusal(.error, detail: "TAP list failed", error: error.asEphemError)
-            }
+            current = try await Outcome.of { () throws(GraphError) in try await graph.temporaryAccessPasses(user: target) }.orRefusal("TAP list failed")
         }
         if current.contains(where: \.isActive) {
             throw Refusal(.denied, detail: "tap_active", error: .tapActive)
@@ -273,9 +266,14 @@ struct Claims: Sendable {
     }
 }
 
-extension Result {
-    var failureValue: Failure? {
-        if case .failure(let error) = self { return error }
-        return nil
+extension Result where Failure == GraphError {
+    /// The answer of a Graph read about the target, or how the request ends: a 404 means the user
+    /// does not exist; anything else is a failure (`detail` for the audit row).
+    func orRefusal(_ detail: String) throws(Refusal) -> Success {
+        switch self {
+        case .success(let value): return value
+        case .failure(.notFound): throw Refusal(.denied, detail: "user_not_found", error: .userNotFound)
+        case .failure(let error): throw Refusal(.error, detail: detail, error: error.asEphemError)
+        }
     }
 }
