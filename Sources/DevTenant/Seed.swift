@@ -152,6 +152,10 @@ extension Seed {
             for method in user.authenticationMethods ?? [] where method.type.isEmpty {
                 throw fail("user '\(user.userPrincipalName)' has an authentication method without a type")
             }
+            // Graph knows three phone types (mobile, alternateMobile, office), one method each.
+            guard (user.authenticationMethods ?? []).filter({ $0.type == "phoneAuthenticationMethod" }).count <= 3 else {
+                throw fail("user '\(user.userPrincipalName)' has more than three phone methods")
+            }
         }
         for group in groups ?? [] {
             guard isGUID(group.id) else { throw fail("group '\(group.displayName)' has id '\(group.id)', which is not a GUID") }

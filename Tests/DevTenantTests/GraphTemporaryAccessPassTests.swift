@@ -166,4 +166,24 @@ import Testing
             #expect(try await client.get("/v1.0/users/nobody@contoso.example/authentication/methods").errorCode == "Request_ResourceNotFound")
         }
     }
+
+    /// Phones take Graph's three phone types in order, each with its fixed id, wherever they stand
+    /// among the user's methods; a seed with a fourth phone is refused.
+    @Test func phonesGetTheirTypesAndFixedIdsInOrder() async throws {
+        func methods(_ list: String) -> String {
+            #"{"tenantId": "11111111-1111-1111-1111-111111111111", "users": [{"id": "aaaaaaaa-0000-4000-8000-000000000001", "userPrincipalName": "a@contoso.example", "displayName": "A", "authenticationMethods": ["#
+                + list + "]}]}"
+        }
+        let phone = #"{"type": "phoneAuthenticationMethod"}"#
+        let key = #"{"type": "fido2AuthenticationMethod", "displayName": "Key"}"#
+        try await withGraph(seed: try seed(methods([key, phone, key, phone].joined(separator: ",")))) { client in
+            let listed = try await client.get("/v1.0/users/aaaaaaaa-0000-4000-8000-000000000001/authentication/methods")
+            let phones = listed.values.filter { $0.member("@odata.type")?.stringValue == "#microsoft.graph.phoneAuthenticationMethod" }
+            #expect(phones.map { $0.member("phoneType")?.stringValue } == ["mobile", "alternateMobile"])
+            #expect(phones.map { $0.member("id")?.stringValue } == ["3179e48a-750b-4051-897c-87b9720928f7", "b6332ec1-7057-4abe-9331-3d72feddfe41"])
+            #expect(Set(listed.strings("id")).count == listed.values.count, "every method id is distinct")
+        }
+        let tooMany = try seed(methods(Array(repeating: phone, count: 4).joined(separator: ",")))
+        #expect { try tooMany.validate() } throws: { error in "\(error)".contains("more than three phone methods") }
+    }
 }

@@ -38,24 +38,12 @@ struct DevRoutes {
             let kid = try tenant.signer.rotate(retireOld: retire)
             return try jsonResponse(.object(["activeKid": .string(kid), "publishedKids": .array(tenant.signer.publishedKids.map(JSONValue.string))]))
         }
-        router.get("/dev/requests") { _, _ in
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            var headers = HTTPFields()
-            headers[.contentType] = "application/json; charset=utf-8"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(tenant.requests.all))))
-        }
+        router.get("/dev/requests") { _, _ in try jsonResponse(encoding: tenant.requests.all) }
         router.delete("/dev/requests") { _, _ in
             tenant.requests.clear()
             return Response(status: .noContent)
         }
-        router.get("/dev/mail") { _, _ in
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            var headers = HTTPFields()
-            headers[.contentType] = "application/json; charset=utf-8"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(tenant.graph.sentMail))))
-        }
+        router.get("/dev/mail") { _, _ in try jsonResponse(encoding: tenant.graph.sentMail) }
         router.delete("/dev/mail") { _, _ in
             tenant.graph.clearMail()
             return Response(status: .noContent)

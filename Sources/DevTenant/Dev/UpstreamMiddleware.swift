@@ -69,14 +69,3 @@ enum FaultResponse {
         return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 }
-
-/// The timestamps of `/dev/requests` (ISO 8601 UTC, milliseconds).
-public enum ISOTime {
-    public static func string(_ date: Date) -> String {
-        Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)
-    }
-
-    public static func parse(_ text: String) -> Date? {
-        try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
-}

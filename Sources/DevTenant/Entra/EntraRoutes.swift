@@ -221,6 +221,11 @@ struct EntraRoutes {
 }
 
 func jsonResponse(_ value: JSONValue, status: HTTPResponse.Status = .ok) throws -> Response {
+    try jsonResponse(encoding: value, status: status)
+}
+
+/// Any encodable value as sorted-key JSON (`/dev/requests`, `/dev/mail`).
+func jsonResponse(encoding value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     var headers = HTTPFields()

@@ -13,6 +13,7 @@ struct GraphAuthenticationRoutes {
 
     static let passwordMethodId = "28c10230-6103-485e-b985-444c60001490"
     /// Fixed ids of the phone method types (reference 2).
+    static let phoneTypes = ["mobile", "alternateMobile", "office"]
     static let phoneIds = ["mobile": "3179e48a-750b-4051-897c-87b9720928f7", "alternateMobile": "b6332ec1-7057-4abe-9331-3d72feddfe41",
                            "office": "e37fc753-ff3b-4958-9484-eaa9425c82bc"]
 
@@ -27,17 +28,20 @@ struct GraphAuthenticationRoutes {
             ("@odata.type", .string("#microsoft.graph.passwordAuthenticationMethod")),
             ("id", .string(Self.passwordMethodId)), ("password", .null), ("createdDateTime", .null),
         ])]
+        // Phones take the types in order, each with its fixed id (reference 2); the seed allows three.
+        var phones = 0
         for (index, method) in (user.authenticationMethods ?? []).enumerated() {
             let userId = user.id.lowercased()
             var members: [(String, GraphJSON)] = [("@odata.type", .string("#microsoft.graph.\(method.type)"))]
             if method.type == "phoneAuthenticationMethod" {
-                let kind = ["mobile", "alternateMobile", "office"][min(index, 2)]
+                let kind = Self.phoneTypes[phones]
+                phones += 1
                 members += [("id", .string(Self.phoneIds[kind]!)), ("phoneNumber", .string("+1 5555550\(100 + index)")),
                             ("phoneType", .string(kind)), ("smsSignInState", .string("notConfigured"))]
             } else {
                 members.append(("id", .string(StableId.guid(userId, String(index), method.type))))
                 if let name = method.displayName { members.append(("displayName", .string(name))) }
-                members.append(("createdDateTime", .string(GraphTime.string(StableId.pastDate(userId, String(index)), fractional: false))))
+                members.append(("createdDateTime", .string(ISOTime.string(StableId.pastDate(userId, String(index)), fractional: false))))
             }
             items.append(.object(members))
         }
@@ -80,7 +84,7 @@ struct GraphAuthenticationRoutes {
         switch body["startDateTime"] {
         case nil, .null?: break
         case .string(let text)?:
-            guard let date = GraphTime.parse(text) else { throw .methodBadRequest("Invalid startDateTime specified.") }
+            guard let date = GraphDate.parse(text) else { throw .methodBadRequest("Invalid startDateTime specified.") }
             start = date
         default: throw .methodBadRequest("Invalid startDateTime specified.")
         }

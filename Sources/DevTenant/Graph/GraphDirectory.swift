@@ -11,9 +11,12 @@ struct GraphDirectory: Sendable {
     private let groupIndex: [String: Int]
     /// Member id → the ids of the groups it is a direct member of, in seed order.
     private let parents: [String: [String]]
+    /// The seed's TAP policy with Graph's defaults filled in.
+    let tapPolicy: EffectiveTapPolicy
 
     init(seed: Seed) {
         self.seed = seed
+        tapPolicy = EffectiveTapPolicy(seed.tapPolicy)
         var users: [String: Int] = [:], upns: [String: Int] = [:], groups: [String: Int] = [:]
         for (index, user) in seed.users.enumerated() {
             users[user.id.lowercased()] = users[user.id.lowercased()] ?? index
@@ -44,11 +47,6 @@ struct GraphDirectory: Sendable {
         groupIndex[id.lowercased()].map { groups[$0] }
     }
 
-    /// Whether `id` is a user or a group of the directory.
-    func isPrincipal(_ id: String) -> Bool {
-        userIndex[id.lowercased()] != nil || groupIndex[id.lowercased()] != nil
-    }
-
     /// The ids of every group `memberId` belongs to, directly or through nested groups.
     func transitiveGroupIds(of memberId: String) -> Set<String> {
         var found = Set<String>()
@@ -72,16 +70,13 @@ struct GraphDirectory: Sendable {
         return groups.filter { ($0.owners ?? []).contains { $0.lowercased() == lower } }
     }
 
-    var tapPolicy: EffectiveTapPolicy { EffectiveTapPolicy(seed.tapPolicy) }
-
     /// Whether the TAP policy lets `userId` have a TAP: enabled, included (`all_users` or a group
     /// the user is in, nested too) and not excluded.
     func tapPolicyIncludes(_ userId: String) -> Bool {
-        let policy = tapPolicy
-        guard policy.state == "enabled" else { return false }
+        guard tapPolicy.state == "enabled" else { return false }
         let groups = transitiveGroupIds(of: userId)
         func covers(_ target: Seed.PolicyTarget) -> Bool { target.id == "all_users" || groups.contains(target.id.lowercased()) }
-        return policy.includeTargets.contains(where: covers) && !policy.excludeTargets.contains(where: covers)
+        return tapPolicy.includeTargets.contains(where: covers) && !tapPolicy.excludeTargets.contains(where: covers)
     }
 }
 

@@ -49,10 +49,10 @@ indirect enum GraphJSON: Equatable, Sendable {
     /// The members of an object, or `nil`.
     var members: [(String, GraphJSON)]? { if case .object(let members) = self { members } else { nil } }
 
-    /// A copy of an object with `member` inserted first (or at `index`).
-    func inserting(_ name: String, _ value: GraphJSON, at index: Int = 0) -> GraphJSON {
+    /// A copy of an object with `member` inserted first.
+    func inserting(_ name: String, _ value: GraphJSON) -> GraphJSON {
         guard var members else { return self }
-        members.insert((name, value), at: min(index, members.count))
+        members.insert((name, value), at: 0)
         return .object(members)
     }
 }

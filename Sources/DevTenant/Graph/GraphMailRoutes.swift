@@ -51,7 +51,7 @@ struct GraphMailRoutes {
         let text = content["content"]?.stringValue ?? ""
         let subject = message["subject"]?.stringValue ?? ""
         graph.record(SentMail(from: from, to: recipients, subject: subject, contentType: contentType, content: text,
-                              sentAt: GraphTime.string(graph.now)))
+                              sentAt: ISOTime.string(graph.now)))
         return reply.empty(.accepted)
     }
 

@@ -62,16 +62,6 @@ struct GraphQuery {
         advanced = headers[Self.consistencyLevel]?.lowercased() == "eventual" && count == true
     }
 
-    /// Refuses the options a basic query cannot use: `$filter`, `$orderby`, `$search` and `$count`
-    /// need `ConsistencyLevel: eventual` + `$count=true` here (`filterIsBasic`: the collection
-    /// supports a basic `$filter`, like `/users`).
-    func requireBasicOrAdvanced(filterIsBasic: Bool) throws(GraphProblem) {
-        if advanced { return }
-        if search != nil || orderBy != nil || count == true || (filter != nil && !filterIsBasic) {
-            throw GraphProblem.advancedQueryRequired
-        }
-    }
-
     /// Options that a collection does not take at all (`$search` on role assignments, …).
     func refuse(_ options: [String]) throws(GraphProblem) {
         for option in options {

@@ -28,7 +28,6 @@ struct GraphReply: Sendable {
         fields[Self.requestIdHeader] = requestId
         fields[Self.clientRequestIdHeader] = clientRequestId ?? requestId
         fields[.cacheControl] = "no-cache"
-        fields[.date] = TableInstant.now().rfc1123
         return fields
     }
 
@@ -65,25 +64,6 @@ struct GraphReply: Sendable {
 
     /// `2024-05-07T15:39:39`: UTC, whole seconds, no zone designator (reference 7's example).
     static func innerErrorDate(_ date: Date) -> String {
-        String(GraphTime.string(date, fractional: false).dropLast())
-    }
-}
-
-/// Graph's timestamps: ISO 8601 in UTC with `Z`.
-enum GraphTime {
-    static func string(_ date: Date, fractional: Bool = true) -> String {
-        Date.ISO8601FormatStyle(includingFractionalSeconds: fractional).format(date)
-    }
-
-    /// Accepts `2022-06-05T00:00:00Z`, fractions of any length, and `±hh:mm` offsets.
-    static func parse(_ text: String) -> Date? {
-        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
-        if let date = try? Date.ISO8601FormatStyle().parse(text) { return date }
-        // Fractions longer than milliseconds (`.765173Z`): keep three digits.
-        guard let dot = text.firstIndex(of: ".") else { return nil }
-        let digits = text[text.index(after: dot)...].prefix { $0.isASCII && $0.isNumber }
-        guard digits.count > 3 else { return nil }
-        let rest = text[text.index(after: dot)...].dropFirst(digits.count)
-        return try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text[..<dot] + "." + digits.prefix(3) + rest)
+        String(ISOTime.string(date, fractional: false).dropLast())
     }
 }

@@ -46,7 +46,6 @@ struct TableReply {
         fields[Self.xContentTypeOptions] = "nosniff"
         fields[Self.requestIdHeader] = requestId
         fields[TableAuthenticator.versionHeader] = version
-        fields[.date] = TableInstant.now().rfc1123
         if let clientRequestId { fields[Self.clientRequestIdHeader] = clientRequestId }
         if preferenceApplies, let preference { fields[Self.preferenceAppliedHeader] = preference }
         return fields
@@ -98,7 +97,6 @@ struct TableReply {
         fields[.server] = "Microsoft-HTTPAPI/2.0"
         fields[Self.errorCodeHeader] = error.code
         fields[Self.requestIdHeader] = requestId
-        fields[.date] = TableInstant.now().rfc1123
         if error.status == 401 {
             fields[.wwwAuthenticate] = "Bearer authorization_uri=\(authorizationURI) resource_id=https://storage.azure.com"
         }
