@@ -5,6 +5,7 @@ exactly which rows exist."""
 
 import csv
 import io
+import json
 import re
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -13,7 +14,7 @@ from azure.core.credentials import AzureNamedKeyCredential
 from azure.data.tables import TableServiceClient
 from playwright.sync_api import expect
 
-from harness import LENA, SAM
+from harness import LENA, SAM, http
 
 ACCOUNT = "devstoreaccount1"
 DEV_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
@@ -21,13 +22,13 @@ AGENT = f"audit.seed.{uuid.uuid4().hex[:8]}@contoso.example"
 FORMULA = '=HYPERLINK("http://example.invalid","click")'
 
 
-def row(portal: str, action: str, occurred: datetime, target_id: str, target_upn: str, **extra) -> dict:
+def row(portal: str, action: str, occurred: datetime, target_id: str, target_upn: str, agent: str = AGENT, **extra) -> dict:
     micros = int(occurred.timestamp() * 1_000_000)
     correlation = str(uuid.uuid4())
     entity = {
         "PartitionKey": occurred.strftime("%Y-%m-%d"),
         "RowKey": f"{(2**63 - 1) - micros:019d}_{correlation}",
-        "Portal": portal, "Action": action, "AgentUPN": AGENT, "AgentId": str(uuid.UUID(int=7)),
+        "Portal": portal, "Action": action, "AgentUPN": agent, "AgentId": str(uuid.UUID(int=7)),
         "TargetUPN": target_upn, "TargetId": target_id, "CorrelationId": correlation, "OccurredAt": occurred,
         "ClientIp": "203.0.113.7", "UserAgent": "browser-test",
     }
@@ -35,7 +36,7 @@ def row(portal: str, action: str, occurred: datetime, target_id: str, target_upn
     return entity
 
 
-def seed(stack) -> None:
+def seed(stack, agent: str = AGENT) -> None:
     """60 helpdesk rows (every 4th DENIED, the rest SUCCESS; targets alternate Lena and Sam) and
     5 self-service rows, one second apart, newest first; the newest carries a formula as reason."""
     service = TableServiceClient(endpoint=stack.table_endpoint, credential=AzureNamedKeyCredential(ACCOUNT, DEV_KEY))
@@ -48,11 +49,11 @@ def seed(stack) -> None:
             extra = {"DenialReason": "target_privileged", "TicketId": f"T-{index}"}
         if index == 0:
             extra["Reason"] = FORMULA
-        helpdesk.create_entity(row("helpdesk", "DENIED" if index % 4 == 0 else "SUCCESS", now - timedelta(seconds=index), *target, **extra))
+        helpdesk.create_entity(row("helpdesk", "DENIED" if index % 4 == 0 else "SUCCESS", now - timedelta(seconds=index), *target, agent, **extra))
     selfservice = service.create_table_if_not_exists("TapAuditSelfService")
     for index in range(5):
         selfservice.create_entity(row("selfservice", "SUCCESS", now - timedelta(seconds=index, milliseconds=500), LENA, "lena.user@contoso.example",
-                                      TapLifetimeMinutes=60, TapIsUsableOnce=True))
+                                      agent, TapLifetimeMinutes=60, TapIsUsableOnce=True))
 
 
 def apply(page, **filters):
@@ -134,3 +135,25 @@ def test_a_bad_filter_gets_a_readable_message(stack, portals):
     apply(page, Agent="bad\u0001agent")  # control characters are refused: 400 invalid_query
     expect(page.locator("#audit-message")).to_contain_text("The filter was not accepted:")
     portal.check_clean()
+
+
+def test_a_filter_applied_while_the_first_page_loads_wins(stack, portals):
+    agent = f"audit.race.{uuid.uuid4().hex[:8]}@contoso.example"
+    seed(stack, agent)
+    # The first page's two Table reads are held back, so the filter is applied while it loads.
+    status, _, body = http("POST", f"{stack.tenant}/dev/faults", json.dumps({"target": "table", "delayMs": 1500, "count": 2}).encode(),
+                           {"Content-Type": "application/json"})
+    assert status == 204, body
+    try:
+        portal = portals(stack, "helpdesk")
+        page = portal.sign_in("Victor Viewer")
+        expect(page.locator("#audit-status")).to_have_text("Loading the audit log…")
+        apply(page, Agent=agent, Action="DENIED")
+        expect(page.locator("#audit-status")).to_have_text("15 entries loaded (Last 7 days).")
+        expect(page.locator("#audit-rows tr")).to_have_count(15)
+        expect(page.locator("#audit-rows tr").filter(has_text=agent)).to_have_count(15)
+        loads = [url for url in portal.requests if "/api/audit-log?" in url]
+        assert len(loads) == 2 and "action=DENIED" in loads[1], loads
+        portal.check_clean(secrets=(portal.token(),))
+    finally:
+        http("DELETE", f"{stack.tenant}/dev/faults")

@@ -10,6 +10,8 @@ const AUDIT_PAGE_SIZE = 50;
 let api;
 
 const audit = { entries: [], continuationToken: null, filters: null, loading: false, loaded: false };
+/** Counts loads: a new first page (other filters) supersedes whatever load is still running. */
+let generation = 0;
 
 function readFilters() {
   const value = (id) => $(id).value.trim();
@@ -61,7 +63,8 @@ function auditStatus() {
 }
 
 async function loadAudit({ more = false } = {}) {
-  if (audit.loading) return;
+  if (more && audit.loading) return;
+  const mine = ++generation;
   audit.loading = true;
   const moreButton = $("audit-more");
   const status = $("audit-status");
@@ -81,6 +84,7 @@ async function loadAudit({ more = false } = {}) {
   if (more && audit.continuationToken) query.set("continuationToken", audit.continuationToken);
   try {
     const body = await api.get(`/api/audit-log?${query}`);
+    if (mine !== generation) return;
     const entries = Array.isArray(body && body.entries) ? body.entries : [];
     const firstNew = audit.entries.length;
     audit.entries.push(...entries);
@@ -94,16 +98,23 @@ async function loadAudit({ more = false } = {}) {
       if (row) row.querySelector("td").focus();
     }
   } catch (error) {
+    if (mine !== generation) return;
     status.textContent = "";
     if (!error.redirecting) showError(message, error);
   } finally {
-    audit.loading = false;
-    audit.loaded = true;
-    moreButton.hidden = !audit.continuationToken;
-    moreButton.disabled = false;
-    $("audit-export").disabled = audit.entries.length === 0;
-    $("audit-table").setAttribute("aria-busy", "false");
+    if (mine === generation) finishLoad();
   }
+}
+
+/** The controls after the newest load ended, however it ended. */
+function finishLoad() {
+  const moreButton = $("audit-more");
+  audit.loading = false;
+  audit.loaded = true;
+  moreButton.hidden = !audit.continuationToken;
+  moreButton.disabled = false;
+  $("audit-export").disabled = audit.entries.length === 0;
+  $("audit-table").setAttribute("aria-busy", "false");
 }
 
 const CSV_COLUMNS = ["occurredAt", "portal", "action", "agentUPN", "agentId", "targetUPN", "targetId", "denialReason",
