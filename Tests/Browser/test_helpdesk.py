@@ -2,12 +2,13 @@
 ticket, the masked TAP and its countdown, revoke, a protected user refused, the viewer's audit-only
 view, and an account without a helpdesk role."""
 
+import json
 import re
 
 from playwright.sync_api import expect
 
 from flows import issue, open_user, revoke_for
-from harness import LENA, SAM
+from harness import LENA, SAM, http
 
 
 def test_search_issue_countdown_and_revoke(stack, portals):
@@ -43,7 +44,8 @@ def test_search_issue_countdown_and_revoke(stack, portals):
     expect(tap_card).to_contain_text("Temporary Access Pass for Lena User")
     expect(tap_card).to_contain_text("The user was notified by email.")
     expect(tap_card.locator("code.tap-value")).to_have_text("Hidden")
-    expect(page.locator("#announcer")).to_have_text(re.compile(r"Lena User|removed from the page"))
+    expect(page.locator("#announcer")).to_have_text(
+        re.compile(r"^A Temporary Access Pass was issued for Lena User\. The pass is removed from the page in \d+ seconds\.$"))
     tap_card.get_by_role("button", name="Show").click()
     tap = tap_card.locator("code.tap-value").inner_text().strip()
     assert re.match(r"^\S{8,48}$", tap)
@@ -103,6 +105,55 @@ def test_an_active_tap_is_refused_with_the_offer_to_revoke_it(stack, portals):
     expect(message).to_contain_text("The Temporary Access Pass was revoked.")
     expect(page.locator("#user-tap-status")).to_have_text("No Temporary Access Pass is active.")
     portal.check_clean(secrets=(portal.token(),))
+
+
+def fault(stack, **rule):
+    status, _, body = http("POST", f"{stack.tenant}/dev/faults", json.dumps(rule).encode(), {"Content-Type": "application/json"})
+    assert status == 204, body
+
+
+def test_a_tap_being_issued_survives_another_click_and_a_failed_search(stack, portals):
+    revoke_for(stack, LENA)
+    portal = portals(stack, "helpdesk")
+    page = portal.sign_in("Hannah Agent")
+    open_user(page, "lena", "Lena User")
+    page.get_by_label("Find a user").fill("sam")
+    sam = page.locator("#results").get_by_role("button", name=re.compile("Sam User"))
+    expect(sam).to_be_visible()
+    # Graph takes 2 s to create the pass; meanwhile the agent clicks another user.
+    fault(stack, target="graph", method="POST", pathPrefix=f"/v1.0/users/{LENA}/authentication/temporaryAccessPassMethods", delayMs=2000, count=1)
+    try:
+        card = page.locator("#user-card")
+        card.get_by_role("button", name="Issue TAP").click()
+        page.get_by_role("dialog").get_by_role("button", name="Issue TAP").click()
+        sam.click()
+        expect(page.locator("#search-status")).to_have_text("A Temporary Access Pass is being issued; open another user when it is shown.")
+        expect(card.locator("h2")).to_contain_text("Lena User")
+        tap_card = page.get_by_test_id("tap-card")
+        expect(tap_card).to_contain_text("Temporary Access Pass for Lena User")
+
+        # Clicking the open user again keeps the card and the pass on display.
+        page.get_by_label("Find a user").fill("lena")
+        page.locator("#results").get_by_role("button", name=re.compile("Lena User")).click()
+        expect(tap_card).to_be_visible()
+
+        # A failed search is reported next to the search box; the card and the pass stay.
+        fault(stack, target="graph", method="GET", pathPrefix="/v1.0/users", status=500, count=8)
+        page.get_by_label("Find a user").fill("sam")
+        expect(page.locator("#search-message")).to_contain_text("A Microsoft service did not answer")
+        expect(tap_card).to_be_visible()
+        expect(card.locator("h2")).to_contain_text("Lena User")
+
+        # Signing out forgets the selected user too, not only the token.
+        token = portal.token()
+        assert "ephemgate.helpdesk.selected" in portal.storage_text()
+        page.get_by_role("button", name="Sign out").click()
+        expect(page.get_by_text("You are signed out of this portal.")).to_be_visible()
+        assert "ephemgate.helpdesk.selected" not in portal.storage_text() and "lena.user" not in portal.storage_text()
+        portal.check_clean(secrets=(token,))
+    finally:
+        http("DELETE", f"{stack.tenant}/dev/faults")
+        revoke_for(stack, LENA)
 
 
 def test_own_account_is_refused(stack, portals):

@@ -44,6 +44,22 @@ def test_sources_keep_to_the_policy():
             assert not re.search(r"import\s[^;]*from\s+\"(https?:)?//", text), f"{name}: third-party module"
 
 
+def catalog_keys(text: str, language: str) -> set[str]:
+    """The message keys of one language block (`en: {` … `},`) of a message catalog."""
+    block = re.search(rf"^  {language}: {{\n(.*?)^  }},", text, re.S | re.M)
+    assert block, f"no {language} block"
+    return set(re.findall(r'^\s+"([a-zA-Z][\w.]*)":', block.group(1), re.M))
+
+
+def test_every_message_exists_in_english_and_german():
+    catalogs = [COMMON / "i18n.js", REPO / "functions/helpdesk/portal/helpdesk-messages.js", REPO / "functions/selfservice/portal/selfservice.js"]
+    for path in catalogs:
+        text = path.read_text(encoding="utf-8")
+        english, german = catalog_keys(text, "en"), catalog_keys(text, "de")
+        assert len(english) > 20, path
+        assert english == german, f"{path.name}: only English {sorted(english - german)}, only German {sorted(german - english)}"
+
+
 def test_no_name_is_both_shared_and_an_apps_own():
     common = {path.name for path in COMMON.iterdir()}
     for app in APPS:

@@ -172,11 +172,14 @@ export class Auth {
     sessionStorage.removeItem(TOKEN_KEY);
   }
 
-  /** Forgets the token in this tab. The tenant's own session is not ended (other apps stay signed in). */
+  /**
+   * Forgets the token and everything else the portal kept in this tab (e.g. the helpdesk's selected
+   * user). The tenant's own session is not ended (other apps stay signed in).
+   */
   signOut() {
-    sessionStorage.removeItem(TOKEN_KEY);
-    sessionStorage.removeItem(PENDING_KEY);
-    sessionStorage.removeItem(STEP_UP_KEY);
+    for (const key of Object.keys(sessionStorage)) {
+      if (key.startsWith("ephemgate.")) sessionStorage.removeItem(key);
+    }
     sessionStorage.setItem(SIGNED_OUT_KEY, "1");
   }
 }

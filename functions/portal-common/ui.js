@@ -120,9 +120,10 @@ export function confirmDialog({ title, body, confirmLabel, cancelLabel = t("comm
 /**
  * Shows a freshly issued TAP in `container`: masked, with Show/Hide and Copy, its validity, and a
  * countdown of `seconds` after which the value is removed from the page (and from this closure).
- * The value never goes into an attribute, the URL, storage or the console. Returns `{ remove }`.
+ * The value never goes into an attribute, the URL, storage or the console. `announcement` opens the
+ * one sentence screen readers hear at the start (with the time left). Returns `{ remove }`.
  */
-export function showTap(container, issued, { seconds, heading = t("tap.title"), extra = null, onRemoved = null }) {
+export function showTap(container, issued, { seconds, heading = t("tap.title"), extra = null, onRemoved = null, announcement = "" }) {
   let value = issued.temporaryAccessPass;
   const total = Math.max(1, Number(seconds) || 60);
   const deadline = Date.now() + total * 1000;
@@ -130,8 +131,9 @@ export function showTap(container, issued, { seconds, heading = t("tap.title"), 
   let timer = null;
   let lastAnnounced = null;
 
-  const code = h("code", { className: "tap-value masked", id: "tap-value", "aria-label": t("tap.valueLabel") }, t("tap.masked"));
-  const showButton = h("button", { type: "button", className: "secondary", "aria-pressed": "false", "aria-controls": "tap-value" }, t("tap.show"));
+  const code = h("code", { className: "tap-value masked", id: "tap-value" }, t("tap.masked"));
+  // The button's label says what it does (Show, Hide), so it carries no aria-pressed as well.
+  const showButton = h("button", { type: "button", className: "secondary", "aria-controls": "tap-value" }, t("tap.show"));
   const copyButton = h("button", { type: "button", className: "secondary" }, t("tap.copy"));
   const removeButton = h("button", { type: "button", className: "link" }, t("tap.removeNow"));
   const clock = h("span", { className: "clock" }, formatClock(total));
@@ -147,7 +149,8 @@ export function showTap(container, issued, { seconds, heading = t("tap.title"), 
   }));
   const card = h("section", { className: "tap-card", "aria-labelledby": "tap-heading", dataset: { testid: "tap-card" } },
     h("h3", { id: "tap-heading" }, heading),
-    h("div", { className: "tap-row" }, code, h("div", { className: "tap-buttons" }, showButton, copyButton)),
+    h("div", { className: "tap-row" }, h("span", { className: "visually-hidden" }, t("tap.valueLabel")), code,
+      h("div", { className: "tap-buttons" }, showButton, copyButton)),
     copyStatus,
     details,
     extra,
@@ -161,7 +164,6 @@ export function showTap(container, issued, { seconds, heading = t("tap.title"), 
     code.textContent = shown ? value : t("tap.masked");
     code.classList.toggle("masked", !shown);
     showButton.textContent = shown ? t("tap.hide") : t("tap.show");
-    showButton.setAttribute("aria-pressed", String(shown));
   });
   copyButton.addEventListener("click", async () => {
     if (value === null) return;
@@ -205,8 +207,9 @@ export function showTap(container, issued, { seconds, heading = t("tap.title"), 
     clock.textContent = formatClock(left);
     progress.value = left;
     if (milestone(left) && lastAnnounced !== left) {
+      const opening = lastAnnounced === null && announcement ? `${announcement} ` : "";
       lastAnnounced = left;
-      announce(t("tap.announceLeft", { time: formatDuration(left) }));
+      announce(opening + t("tap.announceLeft", { time: formatDuration(left) }));
     }
   }
 

@@ -4,7 +4,7 @@
 // API: GET /api/search-user, PUT /api/generate-tap/{id}, GET and DELETE /api/users/{id}/tap.
 
 import { t, formatMinutes, formatDuration } from "./i18n.js";
-import { $, h, clear, announce, showError, showInfo, confirmDialog, showTap, tapStatusText } from "./ui.js";
+import { $, h, clear, showError, showInfo, confirmDialog, showTap, tapStatusText } from "./ui.js";
 import { icon } from "./icons.js";
 
 const SELECTED_KEY = "ephemgate.helpdesk.selected";
@@ -18,6 +18,8 @@ let searchSequence = 0;
 let searchTimer = null;
 let selectedUser = null;
 let display = null;
+/** True while a TAP is being issued: the card stays until its answer is shown. */
+let issuing = false;
 
 function rememberSelected(user) {
   selectedUser = user;
@@ -35,6 +37,7 @@ function scheduleSearch() {
   // Results of an earlier query are never left clickable under a new one.
   searchSequence += 1;
   clear($("results"));
+  clear($("search-message"));
   if (query.length < 2) {
     status.textContent = query.length === 0 ? "" : t("helpdesk.searchShort");
     return;
@@ -70,7 +73,8 @@ async function runSearch(query) {
     if (sequence !== searchSequence) return;
     clear(results);
     status.textContent = "";
-    if (!error.redirecting) showError($("user-card"), error);
+    // Next to the search, not in the user card: a TAP on display there stays.
+    if (!error.redirecting) showError($("search-message"), error);
   }
 }
 
@@ -93,6 +97,17 @@ function field(labelKey, value) {
 }
 
 function openUser(user, { focus = false } = {}) {
+  const open = $("user-card").querySelector(".user-card");
+  if (open && open.dataset.userId === user.id) {
+    // Already open: keep the card (and a TAP on display).
+    if (focus) $("user-heading").focus();
+    return;
+  }
+  if (issuing) {
+    // The TAP being issued is shown in this card; switching now would lose it.
+    $("search-status").textContent = t("helpdesk.waitIssuing");
+    return;
+  }
   if (display) display.remove();
   display = null;
   rememberSelected(user);
@@ -182,6 +197,7 @@ function openUser(user, { focus = false } = {}) {
     });
     if (!confirmed) return;
     generateButton.disabled = true;
+    issuing = true;
     clear(message);
     if (display) display.remove();
     display = null;
@@ -193,8 +209,8 @@ function openUser(user, { focus = false } = {}) {
         heading: t("helpdesk.tapFor", { name: targetName }),
         extra: h("p", { className: "muted" }, issued.notificationSent ? t("helpdesk.notified") : t("helpdesk.notNotified")),
         onRemoved: () => { display = null; },
+        announcement: t("helpdesk.issued", { name: targetName }),
       });
-      announce(t("helpdesk.issued", { name: targetName }));
       reason.value = "";
       ticket.value = "";
       reasonCounter.textContent = t("helpdesk.counter", { n: 0, max: 500 });
@@ -206,6 +222,7 @@ function openUser(user, { focus = false } = {}) {
         showError(message, error, { context: { rateLimitedKey: "helpdesk.rate_limited" } });
       }
     } finally {
+      issuing = false;
       generateButton.disabled = false;
     }
   });

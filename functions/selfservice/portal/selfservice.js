@@ -4,7 +4,7 @@
 
 import { addMessages, t, formatDate, formatMinutes, formatDuration } from "./i18n.js";
 import { startPortal } from "./shell.js";
-import { $, h, clear, announce, showError, showInfo, confirmDialog, showTap, tapStatusText } from "./ui.js";
+import { $, h, clear, showError, showInfo, confirmDialog, showTap, tapStatusText } from "./ui.js";
 import { icon, methodIconName } from "./icons.js";
 
 addMessages({
@@ -161,8 +161,8 @@ async function generate() {
       seconds: issued.displayTimeoutSeconds || config.displayTimeoutSeconds,
       heading: t("selfservice.yourTap"),
       onRemoved: () => { display = null; },
+      announcement: t("selfservice.created"),
     });
-    announce(t("selfservice.created"));
     loadTapStatus();
     loadMethods();
   } catch (error) {
