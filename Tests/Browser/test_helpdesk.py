@@ -142,7 +142,7 @@ def test_a_tap_being_issued_survives_another_click_and_a_failed_search(stack, po
         # A failed search is reported next to the search box; the card and the pass stay.
         fault(stack, target="graph", method="GET", pathPrefix="/v1.0/users", status=500, count=8)
         page.get_by_label("Find a user").fill("sam")
-        expect(page.locator("#search-message")).to_contain_text("A Microsoft service did not answer")
+        expect(page.locator("#search-message")).to_have_text("A Microsoft service did not answer; try again in a moment.")
         expect(tap_card).to_be_visible()
         expect(card.locator("h2")).to_contain_text("Lena User")
 
@@ -156,6 +156,21 @@ def test_a_tap_being_issued_survives_another_click_and_a_failed_search(stack, po
     finally:
         http("DELETE", f"{stack.tenant}/dev/faults")
         revoke_for(stack, LENA)
+
+
+def test_graph_failing_to_create_the_pass_says_nothing_was_issued(stack, portals):
+    revoke_for(stack, SAM)
+    portal = portals(stack, "helpdesk")
+    page = portal.sign_in("Hannah Agent")
+    open_user(page, "sam", "Sam User")
+    fault(stack, target="graph", method="POST", pathPrefix=f"/v1.0/users/{SAM}/authentication/temporaryAccessPassMethods", status=503)
+    try:
+        issue(page)
+        expect(page.locator("#issue-message")).to_have_text("A Microsoft service did not answer. Nothing was issued; try again in a moment.")
+        expect(page.get_by_test_id("tap-card")).to_have_count(0)
+        portal.check_clean(secrets=(portal.token(),))
+    finally:
+        http("DELETE", f"{stack.tenant}/dev/faults")
 
 
 def test_own_account_is_refused(stack, portals):

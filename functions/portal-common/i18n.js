@@ -67,9 +67,11 @@ const catalogs = {
     "error.rate_limited": "Too many Temporary Access Passes were issued recently. Try again in {wait} (at {time}).",
     "error.rate_limited_nowait": "Too many Temporary Access Passes were issued recently. Try again later.",
     "error.tap_active": "An active Temporary Access Pass already exists. Revoke it first to issue a new one.",
-    "error.upstream_unavailable": "A Microsoft service did not answer. Nothing was issued; try again in a moment.",
+    "error.upstream_unavailable": "A Microsoft service did not answer; try again in a moment.",
+    "error.upstream_unavailable_issuing": "A Microsoft service did not answer. Nothing was issued; try again in a moment.",
     "error.not_found": "This function is not available in this portal.",
-    "error.default": "Something went wrong (HTTP {status}). Nothing was issued; try again later.",
+    "error.default": "Something went wrong (HTTP {status}); try again later.",
+    "error.default_issuing": "Something went wrong (HTTP {status}). Nothing was issued; try again later.",
   },
   de: {
     "app.loading": "Wird geladen …",
@@ -135,9 +137,11 @@ const catalogs = {
     "error.rate_limited": "In letzter Zeit wurden zu viele befristete Zugriffspässe ausgestellt. Versuchen Sie es in {wait} erneut (um {time}).",
     "error.rate_limited_nowait": "In letzter Zeit wurden zu viele befristete Zugriffspässe ausgestellt. Versuchen Sie es später erneut.",
     "error.tap_active": "Es gibt bereits einen aktiven befristeten Zugriffspass. Widerrufen Sie ihn, um einen neuen auszustellen.",
-    "error.upstream_unavailable": "Ein Microsoft-Dienst hat nicht geantwortet. Es wurde nichts ausgestellt; versuchen Sie es gleich erneut.",
+    "error.upstream_unavailable": "Ein Microsoft-Dienst hat nicht geantwortet; versuchen Sie es gleich erneut.",
+    "error.upstream_unavailable_issuing": "Ein Microsoft-Dienst hat nicht geantwortet. Es wurde nichts ausgestellt; versuchen Sie es gleich erneut.",
     "error.not_found": "Diese Funktion ist in diesem Portal nicht verfügbar.",
-    "error.default": "Etwas ist schiefgegangen (HTTP {status}). Es wurde nichts ausgestellt; versuchen Sie es später erneut.",
+    "error.default": "Etwas ist schiefgegangen (HTTP {status}); versuchen Sie es später erneut.",
+    "error.default_issuing": "Etwas ist schiefgegangen (HTTP {status}). Es wurde nichts ausgestellt; versuchen Sie es später erneut.",
   },
 };
 

@@ -59,7 +59,10 @@ export function announce(text) {
   }, 50);
 }
 
-/** The human sentence for an API error (SPEC 6.4), in the page's language. `context` picks wording per portal. */
+/**
+ * The human sentence for an API error (SPEC 6.4), in the page's language. `context` picks wording per
+ * portal; `context.issuing` says the failed request was an issuance ("Nothing was issued").
+ */
 export function errorText(error, context = {}) {
   const code = error && error.code ? error.code : "default";
   if (code === "rate_limited") {
@@ -71,8 +74,10 @@ export function errorText(error, context = {}) {
   if (code === "tap_active" && context.tapActiveKey) return t(context.tapActiveKey);
   if (code === "invalid_request" || code === "invalid_query") return t(`error.${code}`, { detail: error.serverMessage || code });
   if (code === "target_not_eligible" && error.reason) return `${t("error.target_not_eligible")} (${error.reason})`;
+  const issuing = context.issuing ? "_issuing" : "";
+  if (has(`error.${code}${issuing}`)) return t(`error.${code}${issuing}`);
   if (has(`error.${code}`)) return t(`error.${code}`);
-  return t("error.default", { status: error && error.status ? error.status : "?" });
+  return t(`error.default${issuing}`, { status: error && error.status ? error.status : "?" });
 }
 
 /**

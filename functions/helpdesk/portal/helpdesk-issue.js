@@ -216,11 +216,10 @@ function openUser(user, { focus = false } = {}) {
       reasonCounter.textContent = t("helpdesk.counter", { n: 0, max: 500 });
       refreshStatus();
     } catch (error) {
-      if (error.code === "tap_active") {
-        showError(message, error, { context: { tapActiveKey: "helpdesk.tapActive" }, action: { label: t("tap.revoke"), onClick: revoke } });
-      } else {
-        showError(message, error, { context: { rateLimitedKey: "helpdesk.rate_limited" } });
-      }
+      showError(message, error, {
+        context: { issuing: true, tapActiveKey: "helpdesk.tapActive", rateLimitedKey: "helpdesk.rate_limited" },
+        action: error.code === "tap_active" ? { label: t("tap.revoke"), onClick: revoke } : null,
+      });
     } finally {
       issuing = false;
       generateButton.disabled = false;

@@ -166,13 +166,10 @@ async function generate() {
     loadTapStatus();
     loadMethods();
   } catch (error) {
-    if (error.redirecting) {
-      showError(message, error);
-    } else if (error.code === "tap_active") {
-      showError(message, error, { context: { tapActiveKey: "selfservice.tapActive" }, action: { label: t("tap.revoke"), onClick: revoke } });
-    } else {
-      showError(message, error, { context: { rateLimitedKey: "selfservice.rate_limited" } });
-    }
+    showError(message, error, {
+      context: { issuing: true, tapActiveKey: "selfservice.tapActive", rateLimitedKey: "selfservice.rate_limited" },
+      action: error.code === "tap_active" ? { label: t("tap.revoke"), onClick: revoke } : null,
+    });
   } finally {
     button.disabled = false;
   }
