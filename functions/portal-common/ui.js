@@ -225,8 +225,26 @@ export function showTap(container, issued, { seconds, heading = t("tap.title"), 
   return { remove: () => remove({ announceIt: false }) };
 }
 
+/**
+ * Reads a TAP status (`GET /api/my-tap` or `/api/users/{id}/tap`) into the `status` element (busy
+ * while it loads) and shows `revokeButton` only while a TAP exists.
+ */
+export async function loadTapStatus(api, path, status, revokeButton) {
+  status.setAttribute("aria-busy", "true");
+  try {
+    const body = await api.get(path);
+    const tap = body ? body.tap : null;
+    status.textContent = tapStatusText(tap);
+    revokeButton.hidden = !tap;
+  } catch (error) {
+    if (!error.redirecting) status.textContent = error.code === "user_not_found" ? t("error.user_not_found") : t("tap.statusFailed");
+  } finally {
+    status.setAttribute("aria-busy", "false");
+  }
+}
+
 /** A sentence describing a TAP status from GET /api/my-tap or /api/users/{id}/tap (never the secret). */
-export function tapStatusText(tap) {
+function tapStatusText(tap) {
   if (!tap) return t("tap.statusNone");
   const start = tap.startDateTime ? new Date(tap.startDateTime) : null;
   const end = start ? new Date(start.getTime() + (Number(tap.lifetimeInMinutes) || 0) * 60_000) : null;

@@ -4,7 +4,7 @@
 // API: GET /api/search-user, PUT /api/generate-tap/{id}, GET and DELETE /api/users/{id}/tap.
 
 import { t, formatMinutes, formatDuration } from "./i18n.js";
-import { $, h, clear, showError, showInfo, confirmDialog, showTap, tapStatusText } from "./ui.js";
+import { $, h, clear, showError, showInfo, confirmDialog, showTap, loadTapStatus } from "./ui.js";
 import { icon } from "./icons.js";
 
 const SELECTED_KEY = "ephemgate.helpdesk.selected";
@@ -142,18 +142,8 @@ function openUser(user, { focus = false } = {}) {
       ticket),
     h("div", { className: "actions" }, generateButton, revokeButton));
 
-  async function refreshStatus() {
-    status.setAttribute("aria-busy", "true");
-    try {
-      const body = await api.get(`/api/users/${encodeURIComponent(user.id)}/tap`);
-      const tap = body ? body.tap : null;
-      status.textContent = tapStatusText(tap);
-      revokeButton.hidden = !tap;
-    } catch (error) {
-      if (!error.redirecting) status.textContent = error.code === "user_not_found" ? t("error.user_not_found") : t("tap.statusFailed");
-    } finally {
-      status.setAttribute("aria-busy", "false");
-    }
+  function refreshStatus() {
+    return loadTapStatus(api, `/api/users/${encodeURIComponent(user.id)}/tap`, status, revokeButton);
   }
 
   async function revoke() {

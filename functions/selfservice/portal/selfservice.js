@@ -4,7 +4,7 @@
 
 import { addMessages, t, formatDate, formatMinutes, formatDuration } from "./i18n.js";
 import { startPortal } from "./shell.js";
-import { $, h, clear, showError, showInfo, confirmDialog, showTap, tapStatusText } from "./ui.js";
+import { $, h, clear, showError, showInfo, confirmDialog, showTap, loadTapStatus } from "./ui.js";
 import { icon, methodIconName } from "./icons.js";
 
 addMessages({
@@ -122,19 +122,8 @@ async function loadMethods() {
   }
 }
 
-async function loadTapStatus() {
-  const status = $("tap-status");
-  status.setAttribute("aria-busy", "true");
-  try {
-    const body = await api.get("/api/my-tap");
-    const tap = body ? body.tap : null;
-    status.textContent = tapStatusText(tap);
-    $("revoke").hidden = !tap;
-  } catch (error) {
-    if (!error.redirecting) status.textContent = t("tap.statusFailed");
-  } finally {
-    status.setAttribute("aria-busy", "false");
-  }
+function refreshTapStatus() {
+  return loadTapStatus(api, "/api/my-tap", $("tap-status"), $("revoke"));
 }
 
 async function generate() {
@@ -163,7 +152,7 @@ async function generate() {
       onRemoved: () => { display = null; },
       announcement: t("selfservice.created"),
     });
-    loadTapStatus();
+    refreshTapStatus();
     loadMethods();
   } catch (error) {
     showError(message, error, {
@@ -193,7 +182,7 @@ async function revoke() {
     showError(message, error);
   } finally {
     $("revoke").disabled = false;
-    loadTapStatus();
+    refreshTapStatus();
     loadMethods();
   }
 }
@@ -204,6 +193,6 @@ startPortal({
     config = context.config;
     $("generate").addEventListener("click", generate);
     $("revoke").addEventListener("click", revoke);
-    await Promise.all([loadTapStatus(), loadMethods()]);
+    await Promise.all([refreshTapStatus(), loadMethods()]);
   },
 });
