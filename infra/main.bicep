@@ -1,17 +1,19 @@
 // EphemGate for Swift: the whole deployment in one resource-group deployment.
 //
 //   monitoring      Log Analytics + Application Insights (local auth off)
-//   storage         one account: shared-key access off, TLS 1.2, no public blob access;
-//                   tables TapAuditSelfService, TapAuditHelpdesk, TapRateLimits; the
-//                   deployment-package and Functions host containers
+//   storage         shared-key access off, TLS 1.2, no public blob access everywhere:
+//                   one data account with the tables of infra/tables.json, and one host
+//                   storage account PER APP (its Functions host keys, timer locks and Flex
+//                   deployment package), so neither identity can reach the other app's keys
 //   function apps   selfservice + helpdesk custom handlers, system-assigned identities,
 //                   Flex Consumption (runtime custom) or an App Service plan
 //   entra apps      one app registration + service principal per portal (Graph extension)
 //   graph grants    Graph application permissions for each managed identity
 //                   (infra/graph-permissions.json)
-//   rbac            least storage / monitoring roles per identity
+//   rbac            per identity: Blob Data Owner on its own host account, table-scoped
+//                   roles from infra/tables.json, Monitoring Metrics Publisher
 //   app settings    SPEC section 5
-//   alert           BLOCKED_PRIVILEGED audit event
+//   alert           BLOCKED_PRIVILEGED and OUT_OF_BAND audit events
 //
 // Deploy with scripts/deploy.sh (see infra/README.md). No secret is a parameter, a setting or
 // an output of this template.
@@ -114,6 +116,9 @@ param blockedGroupIds array = []
 @description('Role template ids that replace the default protected-role set. Empty: the built-in default (recommended).')
 param privilegedRoleIds array = []
 
+@description('OUT_OF_BAND_DETECTION (helpdesk): read the Entra directory audit for passes created outside EphemGate and alert on them (SPEC 7.7). True also grants the helpdesk identity AuditLog.Read.All; false (default) grants nothing.')
+param outOfBandDetection bool = false
+
 @description('Conditional Access authentication context id the token must carry (e.g. c1). Empty: none.')
 param requiredAuthContext string = ''
 
@@ -126,23 +131,23 @@ param appOwnerObjectIds array = []
 @description('Admin-consent the sign-in scopes of both portals (openid, profile, offline_access and the portal\'s own Access scope).')
 param grantSignInAdminConsent bool = true
 
-@description('Groups allowed to use the self-service portal (assignment is required).')
+@description('Object ids of security groups allowed to use the self-service portal (assignment is required). Assigning groups needs Microsoft Entra ID P1 or P2, only security groups can be assigned, and nested groups are not honoured: only direct members of an assigned group may sign in.')
 param selfServiceUserGroupIds array = []
 
-@description('Groups assigned Helpdesk.TapAdmin.')
+@description('Object ids of security groups assigned Helpdesk.TapAdmin. Assigning groups needs Microsoft Entra ID P1 or P2, only security groups can be assigned, and nested groups are not honoured: only direct members of an assigned group may sign in.')
 param helpdeskTapAdminGroupIds array = []
 
-@description('Groups assigned Helpdesk.TapViewer.')
+@description('Object ids of security groups assigned Helpdesk.TapViewer. Assigning groups needs Microsoft Entra ID P1 or P2, only security groups can be assigned, and nested groups are not honoured: only direct members of an assigned group may sign in.')
 param helpdeskTapViewerGroupIds array = []
 
-@description('E-mail addresses notified when the BLOCKED_PRIVILEGED alert fires. Empty: no action group.')
+@description('E-mail addresses notified when the audit alert fires (BLOCKED_PRIVILEGED, OUT_OF_BAND). Empty: no action group.')
 param alertEmailAddresses array = []
 
 @description('Key of the audit action in the handlers\' structured log line.')
 param auditLogActionKey string = 'audit.action'
 
-@description('Fallback only: grant Storage Blob Data Owner on the storage account instead of on the three containers each app uses.')
-param hostBlobRoleAtAccountScope bool = false
+@description('Grant Storage Blob Data Owner on the app\'s own host storage account (default, as Microsoft documents for identity-based host storage). False narrows it to the three containers the host uses today; a host that needs another container or an account-level call then fails with 403.')
+param hostBlobRoleAtAccountScope bool = true
 
 @description('Tags for every Azure resource.')
 param tags object = {
@@ -160,10 +165,11 @@ var corsAllowedOriginsSetting = empty(invalidCorsOrigins) ? join(corsAllowedOrig
 
 var suffix = take(uniqueString(resourceGroup().id), 6)
 var compactPrefix = toLower(replace(namePrefix, '-', ''))
-var storageAccountName = take('st${compactPrefix}${uniqueString(resourceGroup().id)}', 24)
-var selfServiceAuditTable = 'TapAuditSelfService'
-var helpdeskAuditTable = 'TapAuditHelpdesk'
-var rateLimitTable = 'TapRateLimits'
+// The data account keeps the name the single account had, so an existing deployment keeps its tables.
+var dataStorageAccountName = take('st${compactPrefix}${uniqueString(resourceGroup().id)}', 24)
+// The tables and who may write or read each one: infra/tables.json.
+var tableCatalog = loadJsonContent('tables.json')
+// The Functions host fixes these container names (timer schedule status and locks, host keys).
 var hostContainerNames = [
   'azure-webjobs-hosts'
   'azure-webjobs-secrets'
@@ -173,7 +179,7 @@ var portals = [
   {
     portal: 'selfservice'
     displayName: 'EphemGate Self-Service'
-    auditTable: selfServiceAuditTable
+    hostStorageAccountName: take('st${take(compactPrefix, 6)}ss${uniqueString(resourceGroup().id, 'host-selfservice')}', 24)
     deploymentContainer: 'app-package-selfservice'
     tapLifetimeMinutes: selfServiceTapLifetimeMinutes
     displayTimeoutSeconds: selfServiceDisplayTimeoutSeconds
@@ -181,7 +187,7 @@ var portals = [
   {
     portal: 'helpdesk'
     displayName: 'EphemGate Helpdesk'
-    auditTable: helpdeskAuditTable
+    hostStorageAccountName: take('st${take(compactPrefix, 6)}hd${uniqueString(resourceGroup().id, 'host-helpdesk')}', 24)
     deploymentContainer: 'app-package-helpdesk'
     tapLifetimeMinutes: helpdeskTapLifetimeMinutes
     displayTimeoutSeconds: helpdeskDisplayTimeoutSeconds
@@ -202,23 +208,35 @@ module monitoring 'modules/monitoring.bicep' = {
   }
 }
 
-module storage 'modules/storage.bicep' = {
+// The shared data account: the EphemGate tables only, no blob container.
+module dataStorage 'modules/storage.bicep' = {
   name: 'ephemgate-storage'
   params: {
     location: location
-    storageAccountName: storageAccountName
+    storageAccountName: dataStorageAccountName
     storageSku: storageSku
-    tableNames: [
-      selfServiceAuditTable
-      helpdeskAuditTable
-      rateLimitTable
-    ]
-    containerNames: concat(map(portals, p => p.deploymentContainer), hostContainerNames)
+    tableNames: map(tableCatalog.tables, t => t.name)
+    containerNames: []
     tags: tags
   }
 }
 
-module functionApps 'modules/function-app.bicep' = [for cfg in portals: {
+// One host storage account per app: its Flex deployment container and the Functions host
+// containers, no table. Host keys live in azure-webjobs-secrets, so an identity that could
+// write the other app's host storage could mint that app's keys or replace its package.
+module hostStorage 'modules/storage.bicep' = [for cfg in portals: {
+  name: 'ephemgate-hoststorage-${cfg.portal}'
+  params: {
+    location: location
+    storageAccountName: cfg.hostStorageAccountName
+    storageSku: storageSku
+    tableNames: []
+    containerNames: concat([cfg.deploymentContainer], hostContainerNames)
+    tags: tags
+  }
+}]
+
+module functionApps 'modules/function-app.bicep' = [for (cfg, i) in portals: {
   name: 'ephemgate-site-${cfg.portal}'
   params: {
     location: location
@@ -231,7 +249,7 @@ module functionApps 'modules/function-app.bicep' = [for cfg in portals: {
     flexRuntimeVersion: flexRuntimeVersion
     flexInstanceMemoryMB: flexInstanceMemoryMB
     flexMaximumInstanceCount: flexMaximumInstanceCount
-    blobEndpoint: storage.outputs.blobEndpoint
+    blobEndpoint: hostStorage[i].outputs.blobEndpoint
     deploymentContainerName: cfg.deploymentContainer
     tags: tags
   }
@@ -259,6 +277,7 @@ module graphGrants 'modules/graph-grants.bicep' = [for (cfg, i) in portals: {
     principalId: functionApps[i].outputs.principalId
     notificationSender: notificationSender
     grantMailSendInEntra: grantMailSendInEntra
+    detectOutOfBand: outOfBandDetection
   }
 }]
 
@@ -267,14 +286,13 @@ module identityRbac 'modules/identity-rbac.bicep' = [for (cfg, i) in portals: {
   params: {
     portal: cfg.portal
     principalId: functionApps[i].outputs.principalId
-    storageAccountName: storage.outputs.storageAccountName
+    hostStorageAccountName: hostStorage[i].outputs.storageAccountName
     deploymentContainerName: cfg.deploymentContainer
     hostContainerNames: hostContainerNames
-    ownAuditTableName: cfg.auditTable
-    rateLimitTableName: rateLimitTable
-    selfServiceAuditTableName: selfServiceAuditTable
-    appInsightsName: monitoring.outputs.appInsightsName
     hostBlobRoleAtAccountScope: hostBlobRoleAtAccountScope
+    dataStorageAccountName: dataStorage.outputs.storageAccountName
+    tables: tableCatalog.tables
+    appInsightsName: monitoring.outputs.appInsightsName
   }
 }]
 
@@ -285,7 +303,8 @@ module appSettings 'modules/app-settings.bicep' = [for (cfg, i) in portals: {
     siteName: functionApps[i].outputs.siteName
     hostingPlan: hostingPlan
     entraClientId: entraApps[i].outputs.appId
-    storageAccountName: storage.outputs.storageAccountName
+    hostStorageAccountName: hostStorage[i].outputs.storageAccountName
+    dataStorageAccountName: dataStorage.outputs.storageAccountName
     appInsightsName: monitoring.outputs.appInsightsName
     tapLifetimeMinutes: cfg.tapLifetimeMinutes
     tapIsUsableOnce: tapIsUsableOnce
@@ -298,6 +317,7 @@ module appSettings 'modules/app-settings.bicep' = [for (cfg, i) in portals: {
     corsAllowedOrigins: corsAllowedOriginsSetting
     rateLimitPerAgentPerHour: rateLimitPerAgentPerHour
     selfServiceLimitPerDay: selfServiceLimitPerDay
+    outOfBandDetection: outOfBandDetection
   }
   dependsOn: [
     identityRbac
@@ -309,6 +329,7 @@ module alert 'modules/alert.bicep' = {
   name: 'ephemgate-alert'
   params: {
     location: location
+    // The name predates OUT_OF_BAND; kept so that a redeployment updates the rule in place.
     ruleName: '${namePrefix}-blocked-privileged-${suffix}'
     appInsightsId: monitoring.outputs.appInsightsId
     auditActionKey: auditLogActionKey
@@ -320,7 +341,11 @@ module alert 'modules/alert.bicep' = {
 // ---------------------------------------------------------------------------------------
 // Outputs (names, ids and URLs only; read by scripts/deploy.sh)
 
-output storageAccountName string = storage.outputs.storageAccountName
+output storageAccountName string = dataStorage.outputs.storageAccountName
+output selfServiceHostStorageAccountName string = hostStorage[0].outputs.storageAccountName
+output helpdeskHostStorageAccountName string = hostStorage[1].outputs.storageAccountName
+output selfServicePrincipalId string = functionApps[0].outputs.principalId
+output helpdeskPrincipalId string = functionApps[1].outputs.principalId
 output selfServiceFunctionAppName string = functionApps[0].outputs.siteName
 output helpdeskFunctionAppName string = functionApps[1].outputs.siteName
 output selfServiceUrl string = 'https://${functionApps[0].outputs.defaultHostName}/'
@@ -329,3 +354,9 @@ output selfServiceClientId string = entraApps[0].outputs.appId
 output helpdeskClientId string = entraApps[1].outputs.appId
 output selfServiceGraphPermissions array = graphGrants[0].outputs.grantedPermissionNames
 output helpdeskGraphPermissions array = graphGrants[1].outputs.grantedPermissionNames
+// The conditions of infra/graph-permissions.json as deployed (scripts/smoke.sh compares the
+// identities' real grants with the file under these conditions).
+output graphGrantConditions object = {
+  notificationSender: grantMailSendInEntra && !empty(notificationSender)
+  outOfBandDetection: outOfBandDetection
+}

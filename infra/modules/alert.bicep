@@ -1,10 +1,12 @@
-// Log alert: fires when a handler writes a BLOCKED_PRIVILEGED audit event.
+// Log alert: fires when a handler writes a BLOCKED_PRIVILEGED audit event (someone asked for a
+// pass for a protected account) or an OUT_OF_BAND one (a pass was created outside EphemGate,
+// SPEC 7.7).
 //
 // Every audit event is also written as one structured log line (SPEC 7.4). The custom
 // handler's standard output reaches Application Insights through the Functions host as a
-// `traces` row whose `message` is that line. The rule counts lines that carry both the
-// audit action key and the value BLOCKED_PRIVILEGED, so the alert keys on the log line,
-// not on a separate metric.
+// `traces` row whose `message` is that line. The rule counts lines that carry the audit action
+// key and one of the alerted actions, so the alert keys on the log line, not on a separate
+// metric. host.json keeps traces out of adaptive sampling, so no such line is dropped.
 
 @description('Azure region of the rule.')
 param location string
@@ -24,7 +26,7 @@ param alertEmailAddresses array
 @description('Tags for every resource.')
 param tags object
 
-var blockedPrivilegedQuery = 'traces\n| where message contains "${auditActionKey}" and message contains "BLOCKED_PRIVILEGED"\n| project timestamp, message, cloud_RoleName, operation_Id'
+var auditAlertQuery = 'traces\n| where message contains "${auditActionKey}"\n| where message contains "BLOCKED_PRIVILEGED" or message contains "OUT_OF_BAND"\n| project timestamp, message, cloud_RoleName, operation_Id'
 
 resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = if (!empty(alertEmailAddresses)) {
   name: '${ruleName}-ag'
@@ -47,8 +49,8 @@ resource blockedPrivilegedRule 'Microsoft.Insights/scheduledQueryRules@2023-03-1
   kind: 'LogAlert'
   tags: tags
   properties: {
-    displayName: 'EphemGate: TAP request for a privileged target was blocked'
-    description: 'A BLOCKED_PRIVILEGED audit event was logged by the self-service or helpdesk handler: someone asked for a Temporary Access Pass for a protected account.'
+    displayName: 'EphemGate: privileged target blocked, or a pass created outside EphemGate'
+    description: 'A BLOCKED_PRIVILEGED audit event (someone asked for a Temporary Access Pass for a protected account) or an OUT_OF_BAND one (a pass was created outside EphemGate) was logged by the self-service or helpdesk handler.'
     severity: 1
     enabled: true
     scopes: [
@@ -60,7 +62,7 @@ resource blockedPrivilegedRule 'Microsoft.Insights/scheduledQueryRules@2023-03-1
     criteria: {
       allOf: [
         {
-          query: blockedPrivilegedQuery
+          query: auditAlertQuery
           timeAggregation: 'Count'
           operator: 'GreaterThan'
           threshold: 0

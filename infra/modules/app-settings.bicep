@@ -27,8 +27,11 @@ param hostingPlan string
 @description('appId (client id) of this portal\'s app registration: the token audience.')
 param entraClientId string
 
-@description('Storage account name: host storage (identity-based) and the EphemGate tables.')
-param storageAccountName string
+@description('This app\'s own host storage account (identity-based AzureWebJobsStorage).')
+param hostStorageAccountName string
+
+@description('The shared data account with the EphemGate tables (STORAGE_ACCOUNT_NAME).')
+param dataStorageAccountName string
 
 @description('Application Insights component name.')
 param appInsightsName string
@@ -72,6 +75,9 @@ param rateLimitPerAgentPerHour int
 @minValue(1)
 param selfServiceLimitPerDay int
 
+@description('Helpdesk: OUT_OF_BAND_DETECTION (read the directory audit for passes created outside EphemGate).')
+param outOfBandDetection bool
+
 resource site 'Microsoft.Web/sites@2024-04-01' existing = {
   name: siteName
 }
@@ -82,13 +88,13 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
 
 // Settings every portal gets. Values are strings, as app settings are.
 var commonSettings = {
-  AzureWebJobsStorage__accountName: storageAccountName
+  AzureWebJobsStorage__accountName: hostStorageAccountName
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
   ENTRA_TENANT_ID: tenant().tenantId
   ENTRA_CLIENT_ID: entraClientId
   ENTRA_API_SCOPE: 'Access'
-  STORAGE_ACCOUNT_NAME: storageAccountName
+  STORAGE_ACCOUNT_NAME: dataStorageAccountName
   TAP_LIFETIME_MINUTES: string(tapLifetimeMinutes)
   TAP_IS_USABLE_ONCE: tapIsUsableOnce ? 'true' : 'false'
   TAP_DISPLAY_TIMEOUT_SECONDS: string(tapDisplayTimeoutSeconds)
@@ -100,6 +106,7 @@ var commonSettings = {
 // Settings only one portal reads.
 var portalSettings = (portal == 'helpdesk') ? {
   RATE_LIMIT_PER_AGENT_PER_HOUR: string(rateLimitPerAgentPerHour)
+  OUT_OF_BAND_DETECTION: outOfBandDetection ? 'true' : 'false'
 } : {
   SELF_SERVICE_LIMIT_PER_DAY: string(selfServiceLimitPerDay)
 }

@@ -18,7 +18,7 @@ param uniqueName string
 @description('Display name.')
 param displayName string
 
-@description('Host name of the Function App that serves this portal, e.g. app.azurewebsites.net.')
+@description('Default host name of the Function App that serves this portal (its defaultHostName).')
 param siteHostName string
 
 @description('Object ids of users or service principals to add as owners of the app registration.')
@@ -27,13 +27,13 @@ param ownerObjectIds array
 @description('Admin-consent the delegated scopes the SPA requests (Access on this API; openid, profile, offline_access on Microsoft Graph, by name) so that users see no consent prompt.')
 param grantSignInAdminConsent bool
 
-@description('Self-service: groups whose members may use the portal (assignment is required on the service principal).')
+@description('Self-service: security groups whose members may use the portal (assignment is required on the service principal). Needs Microsoft Entra ID P1 or P2; security groups only; nested groups are not honoured (only direct members get in).')
 param userGroupIds array
 
-@description('Helpdesk: groups assigned the app role Helpdesk.TapAdmin.')
+@description('Helpdesk: security groups assigned the app role Helpdesk.TapAdmin. Needs Microsoft Entra ID P1 or P2; security groups only; nested groups are not honoured (only direct members get in).')
 param tapAdminGroupIds array
 
-@description('Helpdesk: groups assigned the app role Helpdesk.TapViewer.')
+@description('Helpdesk: security groups assigned the app role Helpdesk.TapViewer. Needs Microsoft Entra ID P1 or P2; security groups only; nested groups are not honoured (only direct members get in).')
 param tapViewerGroupIds array
 
 var isHelpdesk = portal == 'helpdesk'

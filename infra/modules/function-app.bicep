@@ -51,16 +51,36 @@ param flexInstanceMemoryMB int
 @maxValue(1000)
 param flexMaximumInstanceCount int
 
-@description('Blob endpoint of the storage account, e.g. https://acct.blob.core.windows.net/.')
+@description('Blob endpoint (with its trailing slash) of this app\'s own host storage account, as the account reports it in primaryEndpoints.blob.')
 param blobEndpoint string
 
-@description('Container that holds this app\'s deployment package (Flex).')
+@description('Container in this app\'s host storage account that holds its deployment package (Flex).')
 param deploymentContainerName string
 
 @description('Tags for every resource.')
 param tags object
 
 var isFlex = hostingPlan == 'FlexConsumption'
+
+// Site settings every plan gets.
+var commonSiteConfig = {
+  minTlsVersion: '1.2'
+  scmMinTlsVersion: '1.2'
+  ftpsState: 'Disabled'
+  http20Enabled: true
+  cors: {
+    allowedOrigins: []
+    supportCredentials: false
+  }
+}
+
+// Only a dedicated App Service plan takes Always On and a Linux stack string (empty for a
+// custom handler). Flex Consumption has neither, so on Flex they are left out altogether
+// rather than sent as explicit nulls.
+var appServiceSiteConfig = {
+  alwaysOn: true
+  linuxFxVersion: ''
+}
 
 var flexFunctionAppConfig = {
   deployment: {
@@ -113,18 +133,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     httpsOnly: true
     clientCertEnabled: false
     publicNetworkAccess: 'Enabled'
-    siteConfig: {
-      minTlsVersion: '1.2'
-      scmMinTlsVersion: '1.2'
-      ftpsState: 'Disabled'
-      http20Enabled: true
-      alwaysOn: isFlex ? null : true
-      linuxFxVersion: isFlex ? null : ''
-      cors: {
-        allowedOrigins: []
-        supportCredentials: false
-      }
-    }
+    siteConfig: isFlex ? commonSiteConfig : union(commonSiteConfig, appServiceSiteConfig)
     functionAppConfig: isFlex ? flexFunctionAppConfig : null
   }
 }

@@ -3,6 +3,9 @@
 // README); each permission is looked up BY NAME in the Microsoft Graph service principal's
 // appRoles, so no app-role GUID is hard-coded. The deploying principal needs a role that can
 // grant app roles (e.g. Privileged Role Administrator).
+//
+// The Graph extension only creates and updates: a grant that leaves this list stays on the
+// identity until someone deletes it (infra/README.md, "Upgrading"; scripts/smoke.sh reports it).
 
 extension microsoftGraphV1
 
@@ -22,9 +25,12 @@ param notificationSender string
 @description('Grant Mail.Send in Entra. Set false when Mail.Send is scoped with Exchange Online RBAC for Applications instead (the two grants are a union).')
 param grantMailSendInEntra bool
 
+@description('OUT_OF_BAND_DETECTION of the deployment: the helpdesk reads the directory audit (AuditLog.Read.All) only when it is true.')
+param detectOutOfBand bool
+
 var catalog = loadJsonContent('../graph-permissions.json')
 var mailSendWanted = grantMailSendInEntra && !empty(notificationSender)
-var grantedPermissions = filter(catalog.permissions, p => contains(p.apps, portal) && ((p.condition == 'always') || (mailSendWanted && (p.condition == 'notificationSender'))))
+var grantedPermissions = filter(catalog.permissions, p => contains(p.apps, portal) && ((p.condition == 'always') || (mailSendWanted && (p.condition == 'notificationSender')) || (detectOutOfBand && (p.condition == 'outOfBandDetection'))))
 
 // Microsoft Graph's well-known appId (the same value as resourceAppId in graph-permissions.json).
 resource graphSp 'Microsoft.Graph/servicePrincipals@v1.0' existing = {

@@ -1,22 +1,24 @@
-// Azure RBAC for one Function App's system-assigned identity. Every assignment is scoped to
-// the single container, table or component it is for; nothing is granted at resource-group,
-// subscription or (unless hostBlobRoleAtAccountScope is set) storage-account scope.
+// Azure RBAC for one Function App's system-assigned identity. Nothing is granted at
+// resource-group or subscription scope, and nothing on the other app's host storage account.
 //
-//   role                           scope                                  why
-//   Storage Blob Data Owner        this app's deployment container        Flex reads (and one deploy writes) the package
-//   Storage Blob Data Owner        azure-webjobs-hosts                    host coordination: timer schedule status, singleton locks
-//   Storage Blob Data Owner        azure-webjobs-secrets                  host key store (blob is the default key store)
-//   Storage Table Data Contributor this portal's audit table              write-ahead PENDING row, outcome, retention deletes
-//   Storage Table Data Contributor TapRateLimits                          rate-limit counters and per-target locks (ETags)
-//   Storage Table Data Reader      TapAuditSelfService (helpdesk only)    the helpdesk audit log also lists self-service rows
-//   Monitoring Metrics Publisher   the Application Insights component     Entra-authenticated telemetry (local auth is off)
+//   role                           scope                                      why
+//   Storage Blob Data Owner        this app's OWN host storage account        Functions host storage (keys, timer
+//                                  (or, if hostBlobRoleAtAccountScope is      schedule status and locks) and the Flex
+//                                  false, its three containers)               deployment package
+//   Storage Table Data Contributor each table infra/tables.json lets this     audit rows, rate-limit slots and locks,
+//                                  app write, in the shared data account      ledger, handovers
+//   Storage Table Data Reader      each table it may only read                the helpdesk audit log lists self-service rows
+//   Monitoring Metrics Publisher   the Application Insights component         Entra-authenticated telemetry (local auth is off)
 //
-// Storage Blob Data Owner is the role Microsoft documents for identity-based host storage
-// ("the runtime needs read and write access to blobs and the ability to create containers")
-// and for the Flex deployment container (reference/azure-contracts.md section 2).
-// Deliberately NOT granted: Storage Table Data Contributor on the whole account, which the
-// host would only use for optional "diagnostic events" (AZFD0003 warnings may appear),
-// and any queue or file role (no queue-based trigger, no content share).
+// Storage Blob Data Owner on the account is what Microsoft documents for identity-based host
+// storage ("the runtime needs both read and write access to blobs and the ability to create
+// containers"; functions-reference.md, "Connecting to host storage with an identity") and what
+// the Flex Consumption sample grants (Azure-Samples/azure-functions-flex-consumption-samples,
+// IaC/bicep: the role is scoped to the storage account). It is safe here because the account
+// holds this app's host data only. Deliberately NOT granted: any role on the data account
+// itself (a whole-account table role would reach every table), any queue or file role (no
+// queue trigger, no content share), and Table Data Contributor on the host account (the host
+// would only use it for optional diagnostic events; AZFD0003 warnings may appear).
 
 @description('Which portal this identity belongs to.')
 @allowed([
@@ -28,29 +30,26 @@ param portal string
 @description('Object id of the Function App\'s system-assigned identity.')
 param principalId string
 
-@description('Storage account name.')
-param storageAccountName string
+@description('This app\'s own host storage account (AzureWebJobsStorage and the Flex deployment container).')
+param hostStorageAccountName string
 
-@description('This app\'s deployment-package container.')
+@description('This app\'s deployment-package container in its host storage account.')
 param deploymentContainerName string
 
 @description('Containers the Functions host uses with identity-based AzureWebJobsStorage.')
 param hostContainerNames array
 
-@description('Audit table of this portal.')
-param ownAuditTableName string
+@description('True (default): Storage Blob Data Owner on the whole host account. False: only on its deployment and host containers.')
+param hostBlobRoleAtAccountScope bool
 
-@description('Rate-limit and lock table shared by both portals.')
-param rateLimitTableName string
+@description('The shared data account that holds the tables.')
+param dataStorageAccountName string
 
-@description('Self-service audit table (read by the helpdesk audit log).')
-param selfServiceAuditTableName string
+@description('The tables of infra/tables.json: name, write (apps that write it), read (apps that only read it).')
+param tables array
 
 @description('Application Insights component name.')
 param appInsightsName string
-
-@description('Fallback: grant Storage Blob Data Owner on the storage account instead of on the three containers (only if a future host version needs another container).')
-param hostBlobRoleAtAccountScope bool
 
 // Built-in role definition ids (identical in every Azure tenant).
 var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
@@ -60,39 +59,39 @@ var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
 
 var blobContainerNames = concat([deploymentContainerName], hostContainerNames)
 var containerScopedBlobNames = hostBlobRoleAtAccountScope ? [] : blobContainerNames
-var readOnlyTableNames = (portal == 'helpdesk') ? [selfServiceAuditTableName] : []
+var writableTableNames = map(filter(tables, t => contains(t.write, portal)), t => t.name)
+var readOnlyTableNames = map(filter(tables, t => contains(t.read, portal) && !contains(t.write, portal)), t => t.name)
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
-  name: storageAccountName
+resource hostStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: hostStorageAccountName
 }
 
-resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' existing = {
-  parent: storage
+resource hostBlobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' existing = {
+  parent: hostStorage
   name: 'default'
 }
 
-resource blobContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' existing = [for containerName in containerScopedBlobNames: {
-  parent: blobService
+resource hostContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' existing = [for containerName in containerScopedBlobNames: {
+  parent: hostBlobService
   name: containerName
 }]
 
-resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' existing = {
-  parent: storage
+resource dataStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: dataStorageAccountName
+}
+
+resource dataTableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' existing = {
+  parent: dataStorage
   name: 'default'
 }
 
-resource ownAuditTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' existing = {
-  parent: tableService
-  name: ownAuditTableName
-}
-
-resource rateLimitTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' existing = {
-  parent: tableService
-  name: rateLimitTableName
-}
+resource writableTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' existing = [for tableName in writableTableNames: {
+  parent: dataTableService
+  name: tableName
+}]
 
 resource readOnlyTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' existing = [for tableName in readOnlyTableNames: {
-  parent: tableService
+  parent: dataTableService
   name: tableName
 }]
 
@@ -100,9 +99,20 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: appInsightsName
 }
 
-resource containerBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (containerName, i) in containerScopedBlobNames: {
-  name: guid(blobContainers[i].id, principalId, storageBlobDataOwner)
-  scope: blobContainers[i]
+resource hostAccountBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (hostBlobRoleAtAccountScope) {
+  name: guid(hostStorage.id, principalId, storageBlobDataOwner)
+  scope: hostStorage
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataOwner)
+    description: 'EphemGate ${portal}: Functions host storage and deployment package (this app\'s own host account)'
+  }
+}
+
+resource hostContainerBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (containerName, i) in containerScopedBlobNames: {
+  name: guid(hostContainers[i].id, principalId, storageBlobDataOwner)
+  scope: hostContainers[i]
   properties: {
     principalId: principalId
     principalType: 'ServicePrincipal'
@@ -111,38 +121,16 @@ resource containerBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01'
   }
 }]
 
-resource accountBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (hostBlobRoleAtAccountScope) {
-  name: guid(storage.id, principalId, storageBlobDataOwner)
-  scope: storage
-  properties: {
-    principalId: principalId
-    principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataOwner)
-    description: 'EphemGate ${portal}: Functions host storage and deployment package (account-scope fallback)'
-  }
-}
-
-resource ownAuditTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(ownAuditTable.id, principalId, storageTableDataContributor)
-  scope: ownAuditTable
+resource writableTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (tableName, i) in writableTableNames: {
+  name: guid(writableTables[i].id, principalId, storageTableDataContributor)
+  scope: writableTables[i]
   properties: {
     principalId: principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageTableDataContributor)
-    description: 'EphemGate ${portal}: audit rows'
+    description: 'EphemGate ${portal}: write ${tableName}'
   }
-}
-
-resource rateLimitTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(rateLimitTable.id, principalId, storageTableDataContributor)
-  scope: rateLimitTable
-  properties: {
-    principalId: principalId
-    principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageTableDataContributor)
-    description: 'EphemGate ${portal}: rate-limit counters and per-target locks'
-  }
-}
+}]
 
 resource readOnlyTableReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (tableName, i) in readOnlyTableNames: {
   name: guid(readOnlyTables[i].id, principalId, storageTableDataReader)
@@ -151,7 +139,7 @@ resource readOnlyTableReader 'Microsoft.Authorization/roleAssignments@2022-04-01
     principalId: principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageTableDataReader)
-    description: 'EphemGate ${portal}: read ${tableName} for the audit log'
+    description: 'EphemGate ${portal}: read ${tableName}'
   }
 }]
 

@@ -1,6 +1,8 @@
-// The one storage account: Functions host storage, the Flex deployment containers and the
-// EphemGate tables. Shared-key (account key / SAS) access is disabled: every client, the
-// Functions host included, authenticates with its managed identity.
+// One storage account, used three times by main.bicep: the shared data account (the EphemGate
+// tables, no container) and one host storage account per Function App (its Flex deployment
+// container and the Functions host containers, no table). Shared-key (account key / SAS)
+// access is disabled: every client, the Functions host included, authenticates with its
+// managed identity.
 
 @description('Azure region.')
 param location string
@@ -19,10 +21,10 @@ param storageAccountName string
 ])
 param storageSku string
 
-@description('Tables the handlers use (audit per portal, rate-limit counters and per-target locks).')
+@description('Tables to create (infra/tables.json for the data account; none for a host account).')
 param tableNames array
 
-@description('Blob containers created up front: one deployment-package container per Function App and the Functions host containers.')
+@description('Blob containers to create up front (a host account: the app\'s deployment-package container and the Functions host containers; none for the data account).')
 param containerNames array
 
 @description('Tags for every resource.')

@@ -21,6 +21,9 @@ import pycep
 INFRA = Path(__file__).resolve().parents[1]
 REPO = INFRA.parent
 GRAPH_PERMISSIONS_FILE = INFRA / "graph-permissions.json"
+# JSON files the templates and scripts read, kept beside the parse trees under these keys (paths
+# relative to infra/) so that a test can also hand a check a broken copy of them.
+DATA_FILES = ("graph-permissions.json", "tables.json", "../host.json")
 
 _PARSER = pycep.BicepParser()
 
@@ -38,7 +41,8 @@ def parse_text(text: str) -> dict:
 
 
 def load_templates(overrides: dict[str, str] | None = None) -> dict[str, dict]:
-    """Parse every .bicep file under infra/, keyed by path relative to infra/.
+    """Parse every .bicep file under infra/, keyed by path relative to infra/, plus the JSON
+    files of DATA_FILES (parsed) under their keys.
 
     `overrides` replaces the text of some files (used to prove that a check can fail)."""
     overrides = overrides or {}
@@ -47,7 +51,14 @@ def load_templates(overrides: dict[str, str] | None = None) -> dict[str, dict]:
         key = rel(path)
         text = overrides.get(key, path.read_text())
         trees[key] = parse_text(text)
+    for key in DATA_FILES:
+        trees[key] = json.loads(overrides.get(key, (INFRA / key).read_text()))
     return trees
+
+
+def bicep_trees(trees: dict[str, dict]) -> dict[str, dict]:
+    """Only the parse trees of .bicep files."""
+    return {k: v for k, v in trees.items() if k.endswith(".bicep")}
 
 
 def graph_permissions() -> dict:
@@ -89,7 +100,7 @@ def resources(tree: dict, type_: str | None = None, *, existing: bool | None = N
 
 def all_resources(trees: dict[str, dict], type_: str, *, existing: bool | None = False) -> list[tuple[str, str, dict]]:
     out = []
-    for file, tree in trees.items():
+    for file, tree in bicep_trees(trees).items():
         for name, res in resources(tree, type_, existing=existing).items():
             out.append((file, name, res))
     return out
@@ -214,6 +225,72 @@ def evaluate(node: Any, env: dict[str, Any]) -> Any:
             lam = params["expression"]["detail"]
             items = evaluate(params["input_array"], env)
             return [item for item in items if evaluate(lam["expression"], {**env, lam["var_1"]: item})]
+        if kind == "map":
+            lam = params["arg_2"]["detail"]
+            items = evaluate(params["arg_1"], env)
+            return [evaluate(lam["expression"], {**env, lam["var_1"]: item}) for item in items]
+        if kind == "union":
+            merged: dict = {}
+            for key in sorted(params, key=lambda k: int(k.rsplit("_", 1)[1])):
+                part = evaluate(params[key], env)
+                if not isinstance(part, dict):
+                    raise EvaluationError("union() of non-objects is not supported here")
+                merged.update(part)
+            return merged
+        if kind == "concat":
+            out: list = []
+            for key in sorted(params, key=lambda k: int(k.rsplit("_", 1)[1])):
+                out += evaluate(params[key], env)
+            return out
         raise EvaluationError(f"unsupported function {kind}")
     # An object literal.
     return {unquote(k): evaluate(v, env) for k, v in node.items()}
+
+
+def partial_evaluate(node: Any, env: dict[str, Any], variables: dict[str, Any], _seen: frozenset = frozenset()) -> Any:
+    """Resolve what can be resolved (variables of the file, conditionals whose condition `evaluate`
+    can decide, union() of objects) and keep everything else as parse nodes. Used to see what a
+    resource body becomes for one set of parameter values without evaluating references such as
+    `plan.id`."""
+    def again(item: Any) -> Any:
+        return partial_evaluate(item, env, variables, _seen)
+
+    if isinstance(node, str):
+        if node in variables and node not in _seen:
+            return partial_evaluate(variables[node]["value"], env, variables, _seen | {node})
+        return node
+    if isinstance(node, list):
+        return [again(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if is_op(node, "conditional"):
+        ops = node["operator"]["operands"]
+        try:
+            decided = evaluate(ops["condition"], env)
+        except (EvaluationError, KeyError, TypeError):
+            return {k: again(v) for k, v in node.items()}
+        return again(ops["true_value"] if decided else ops["false_value"])
+    if is_fn(node, "union"):
+        params = node["function"]["parameters"]
+        parts = [again(params[k]) for k in sorted(params, key=lambda k: int(k.rsplit("_", 1)[1]))]
+        if all(isinstance(p, dict) and "operator" not in p and "function" not in p for p in parts):
+            merged: dict = {}
+            for part in parts:
+                merged.update(part)
+            return merged
+        return {k: again(v) for k, v in node.items()}
+    return {k: again(v) for k, v in node.items()}
+
+
+def bicep_string(text: str) -> str:
+    """The value of a Bicep string literal as pycep keeps it (escape sequences left as written)."""
+    escapes = {"n": "\n", "r": "\r", "t": "\t", "\\": "\\", "'": "'", "$": "$"}
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text) and text[i + 1] in escapes:
+            out.append(escapes[text[i + 1]])
+            i += 2
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)

@@ -10,15 +10,17 @@ from bicep_model import (
     INFRA,
     accessor_path,
     all_resources,
+    bicep_string,
+    bicep_trees,
     body,
     condition,
     evaluate,
     function_calls,
-    graph_permissions,
     is_fn,
     is_op,
     loop,
     parameter,
+    partial_evaluate,
     resources,
     strings,
     unquote,
@@ -35,19 +37,65 @@ GRANTS = "modules/graph-grants.bicep"
 MONITORING = "modules/monitoring.bicep"
 ALERT = "modules/alert.bicep"
 MAIN = "main.bicep"
+GRAPH_JSON = "graph-permissions.json"
+TABLES_JSON = "tables.json"
+HOST_JSON = "../host.json"
 
 GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
 
-# What the handlers call (SPEC 7, graph-contracts.md 1-6): the least application permissions.
+# What the handlers call (SPEC 7, graph-contracts.md 1-6, docs/graph-calls.md): the least
+# application permissions, granted to both identities unconditionally.
 EXPECTED_GRAPH_PERMISSIONS = {
     "User.Read.All",
-    "UserAuthenticationMethod.ReadWrite.All",
-    "RoleManagement.Read.Directory",
     "GroupMember.Read.All",
+    "RoleManagement.Read.Directory",
     "PrivilegedEligibilitySchedule.Read.AzureADGroup",
+    "AdministrativeUnit.Read.All",
     "Policy.Read.AuthenticationMethod",
+    "UserAuthMethod-TAP.ReadWrite.All",
+    "UserAuthenticationMethod.Read.All",
 }
-CONDITIONAL_GRAPH_PERMISSIONS = {"Mail.Send"}
+# permission -> (condition in graph-permissions.json, apps that may get it)
+CONDITIONAL_GRAPH_PERMISSIONS = {
+    "Mail.Send": ("notificationSender", set(PORTALS)),
+    "AuditLog.Read.All": ("outOfBandDetection", {"helpdesk"}),
+}
+# Never granted to either identity, under any parameters.
+FORBIDDEN_GRAPH_PERMISSIONS = {
+    "UserAuthenticationMethod.ReadWrite.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+    "RoleManagement.ReadWrite.Directory",
+    "AppRoleAssignment.ReadWrite.All",
+}
+
+# Tables in the shared data account and what each identity may do there (infra/tables.json).
+EXPECTED_TABLE_ACCESS = {
+    "selfservice": {"write": {"TapAuditSelfService", "TapRateLimits", "TapLedger", "TapHandovers"}, "read": set()},
+    "helpdesk": {"write": {"TapAuditHelpdesk", "TapRateLimits", "TapLedger", "TapHandovers"}, "read": {"TapAuditSelfService"}},
+}
+HOST_CONTAINERS = ["azure-webjobs-hosts", "azure-webjobs-secrets"]
+
+# The default DisallowedHosts of Bicep's no-hardcoded-env-urls linter rule (Azure/bicep
+# src/Bicep.Core/Configuration/bicepconfig.json, as quoted in the Bicep linter docs).
+LINTER_DISALLOWED_HOSTS = (
+    "gallery.azure.com",
+    "management.core.windows.net",
+    "management.azure.com",
+    "database.windows.net",
+    "core.windows.net",
+    "login.microsoftonline.com",
+    "graph.windows.net",
+    "trafficmanager.net",
+    "datalake.azure.net",
+    "azuredatalakestore.net",
+    "azuredatalakeanalytics.net",
+    "vault.azure.net",
+    "api.loganalytics.io",
+    "asazure.windows.net",
+    "region.asazure.windows.net",
+    "batch.core.windows.net",
+)
 
 # SPEC section 5: settings the Bicep must always write, per portal.
 REQUIRED_SETTINGS_COMMON = {
@@ -64,7 +112,7 @@ REQUIRED_SETTINGS_COMMON = {
     "AzureWebJobsStorage__accountName",
 }
 REQUIRED_SETTINGS_PORTAL = {
-    "helpdesk": {"RATE_LIMIT_PER_AGENT_PER_HOUR"},
+    "helpdesk": {"RATE_LIMIT_PER_AGENT_PER_HOUR", "OUT_OF_BAND_DETECTION"},
     "selfservice": {"SELF_SERVICE_LIMIT_PER_DAY"},
 }
 OPTIONAL_SETTINGS = {"ENTRA_REQUIRED_AUTH_CONTEXT", "PRIVILEGED_ROLE_IDS", "CORS_ALLOWED_ORIGINS"}
@@ -76,9 +124,10 @@ ROLE_NAMES = {
     "76199698-9eea-4c19-bc75-cec21354c6b6": "Storage Table Data Reader",
     "3913510d-42f4-4e42-8a64-420c390055eb": "Monitoring Metrics Publisher",
 }
-# role -> resource types it may be scoped to
+# role -> resource types it may be scoped to (Blob Data Owner only on the app's own host account:
+# check_host_storage_isolation)
 ALLOWED_ROLE_SCOPES = {
-    "Storage Blob Data Owner": {"Microsoft.Storage/storageAccounts/blobServices/containers"},
+    "Storage Blob Data Owner": {"Microsoft.Storage/storageAccounts", "Microsoft.Storage/storageAccounts/blobServices/containers"},
     "Storage Table Data Contributor": {"Microsoft.Storage/storageAccounts/tableServices/tables"},
     "Storage Table Data Reader": {"Microsoft.Storage/storageAccounts/tableServices/tables"},
     "Monitoring Metrics Publisher": {"Microsoft.Insights/components"},
@@ -108,7 +157,7 @@ def check_function_apps(trees: dict) -> list[str]:
     props = b.get("properties", {})
     if props.get("httpsOnly") is not True:
         v.append("site httpsOnly is not true")
-    sc = props.get("siteConfig", {})
+    sc = site_config(trees, "FlexConsumption")
     if sc.get("minTlsVersion") != "1.2":
         v.append("siteConfig.minTlsVersion is not 1.2")
     if sc.get("scmMinTlsVersion") != "1.2":
@@ -145,8 +194,63 @@ def check_function_apps(trees: dict) -> list[str]:
     for kind in ("ftp", "scm"):
         if policies.get(kind, {}).get("properties", {}).get("allow") is not False:
             v.append(f"basic-auth publishing ({kind}) is not disabled")
+    # An App Service plan keeps Always On and the custom handler's empty Linux stack string.
+    dedicated = site_config(trees, "AppService")
+    if dedicated.get("alwaysOn") is not True or dedicated.get("linuxFxVersion") != "":
+        v.append("App Service plan: siteConfig needs alwaysOn true and linuxFxVersion ''")
+    for key in ("minTlsVersion", "scmMinTlsVersion", "ftpsState", "cors"):
+        if dedicated.get(key) != sc.get(key):
+            v.append(f"App Service plan: siteConfig.{key} differs from Flex")
     # main deploys the module once per portal.
     v += _module_per_portal(main, "modules/function-app.bicep")
+    return v
+
+
+def _site_env(trees: dict, hosting_plan: str) -> dict:
+    """The function-app module's variables evaluated for one hosting plan (parameters stay names)."""
+    tree = trees[SITES]
+    env = {"hostingPlan": hosting_plan}
+    env["isFlex"] = evaluate(variable(tree, "isFlex"), env)
+    for name in tree.get("variables", {}):
+        if name != "isFlex":
+            env[name] = evaluate(variable(tree, name), env)
+    return env
+
+
+def site_config(trees: dict, hosting_plan: str) -> dict:
+    """The siteConfig the site sends on one hosting plan."""
+    tree = trees[SITES]
+    (site,) = resources(tree, "Microsoft.Web/sites", existing=False).values()
+    value = evaluate(body(site)["properties"].get("siteConfig", {}), _site_env(trees, hosting_plan))
+    return value if isinstance(value, dict) else {}
+
+
+def _nulls(node, path: str = "") -> list[str]:
+    if node is None:
+        return [path or "(value)"]
+    if isinstance(node, dict):
+        return [n for k, val in node.items() for n in _nulls(val, f"{path}.{unquote(k)}" if path else unquote(k))]
+    if isinstance(node, list):
+        return [n for i, val in enumerate(node) for n in _nulls(val, f"{path}[{i}]")]
+    return []
+
+
+def check_flex_sends_no_nulls(trees: dict) -> list[str]:
+    """On Flex Consumption the site body carries no explicit null (alwaysOn, linuxFxVersion, ...):
+    a property that does not apply is left out."""
+    v = []
+    tree = trees[SITES]
+    sites = resources(tree, "Microsoft.Web/sites", existing=False)
+    if len(sites) != 1:
+        return [f"{SITES}: expected one Microsoft.Web/sites"]
+    (site,) = sites.values()
+    flex_body = partial_evaluate(body(site), {"isFlex": True, "hostingPlan": "FlexConsumption"}, tree.get("variables", {}))
+    for path in _nulls(flex_body):
+        v.append(f"Flex site sends an explicit null at {path}")
+    sc = site_config(trees, "FlexConsumption")
+    for key in ("alwaysOn", "linuxFxVersion"):
+        if key in sc:
+            v.append(f"Flex siteConfig sends {key} (Flex has no such setting; leave it out)")
     return v
 
 
@@ -169,6 +273,17 @@ def _module_per_portal(main: dict, path: str) -> list[str]:
 def module_params(main: dict, path: str) -> dict:
     (mod,) = [m for m in main["modules"].values() if m["detail"]["path"] == path]
     return body(mod)["params"]
+
+
+def modules_calling(main: dict, path: str) -> dict[str, dict]:
+    return {n: m for n, m in main.get("modules", {}).items() if m["detail"]["path"] == path}
+
+
+def _main_env(trees: dict) -> dict:
+    """main.bicep names a check needs resolved: the JSON catalogs it loads and plain variables."""
+    main = trees[MAIN]
+    env = {"tableCatalog": trees[TABLES_JSON], "hostContainerNames": variable(main, "hostContainerNames"), "portals": _portals_of_main(main)}
+    return env
 
 
 # --------------------------------------------------------------------------------------
@@ -195,15 +310,39 @@ def check_storage(trees: dict) -> list[str]:
     for _, res in resources(tree, "Microsoft.Storage/storageAccounts/blobServices/containers").items():
         if body(res).get("properties", {}).get("publicAccess") != "None":
             v.append("a blob container allows public access")
-    # No other storage account anywhere.
+    # Every storage account comes from this one hardened module.
     for file, name, _ in all_resources(trees, "Microsoft.Storage/storageAccounts"):
         if file != STORAGE:
             v.append(f"{file}: unexpected storage account {name}")
+    # The data account: the tables of tables.json (the five EphemGate tables), no container.
+    catalog = trees[TABLES_JSON]
+    names = [t["name"] for t in catalog.get("tables", [])]
+    want = set().union(*(a["write"] | a["read"] for a in EXPECTED_TABLE_ACCESS.values()))
+    if set(names) != want or len(names) != len(set(names)):
+        v.append(f"tables.json lists {sorted(names)}, expected {sorted(want)}")
     main = trees[MAIN]
-    tables = module_params(main, STORAGE)["tableNames"]
-    names = {evaluate(t, {k: variable(main, k) for k in ("selfServiceAuditTable", "helpdeskAuditTable", "rateLimitTable")}) for t in tables}
-    if names != {"TapAuditSelfService", "TapAuditHelpdesk", "TapRateLimits"}:
-        v.append(f"tables are {sorted(names)}")
+    calls = modules_calling(main, STORAGE)
+    data = [m for m in calls.values() if loop(m) is None]
+    hosts = [m for m in calls.values() if loop(m) is not None]
+    if len(data) != 1 or len(hosts) != 1:
+        return v + [f"main.bicep must call {STORAGE} once for the data account and once per portal for host storage"]
+    env = _main_env(trees)
+    dp = body(data[0])["params"]
+    try:
+        data_tables = evaluate(dp["tableNames"], env)
+    except Exception as error:
+        data_tables = [f"(cannot evaluate: {error})"]
+    if sorted(data_tables) != sorted(names):
+        v.append(f"the data account gets tables {data_tables!r}, expected tables.json {sorted(names)}")
+    if dp.get("containerNames") != []:
+        v.append("the data account must hold no blob container (host storage is per app)")
+    hp = body(hosts[0])["params"]
+    if hp.get("tableNames") != []:
+        v.append("a host storage account must hold no table")
+    for portal in _portals_of_main(main):
+        containers = evaluate(hp["containerNames"], {**env, "cfg": portal})
+        if containers != [portal["deploymentContainer"], *HOST_CONTAINERS]:
+            v.append(f"{portal['portal']}: host containers {containers!r}")
     return v
 
 
@@ -288,8 +427,10 @@ def check_app_settings(trees: dict) -> list[str]:
                     v.append("ENTRA_TENANT_ID is not tenant().tenantId")
                 if s.get("ENTRA_CLIENT_ID") != "entraClientId":
                     v.append("ENTRA_CLIENT_ID is not the entraClientId parameter")
-                if s.get("AzureWebJobsStorage__accountName") != "storageAccountName" or s.get("STORAGE_ACCOUNT_NAME") != "storageAccountName":
-                    v.append("storage settings are not the storage account name")
+                if s.get("AzureWebJobsStorage__accountName") != "hostStorageAccountName":
+                    v.append("AzureWebJobsStorage__accountName is not the app's own host storage account")
+                if s.get("STORAGE_ACCOUNT_NAME") != "dataStorageAccountName":
+                    v.append("STORAGE_ACCOUNT_NAME is not the shared data account")
     main = trees[MAIN]
     params = module_params(main, SETTINGS)
     if accessor_path(params["entraClientId"]) != ["entraApps", "i", "outputs", "appId"]:
@@ -332,7 +473,7 @@ def check_no_secrets(trees: dict) -> list[str]:
                     v.append(f"app setting {key} looks like a secret")
                 v += _secret_problems(f"app setting {key}", val)
     # Outputs of every file: no secure outputs, nothing secret-looking.
-    for file, t in trees.items():
+    for file, t in bicep_trees(trees).items():
         for name, out in t.get("outputs", {}).items():
             if any(d["type"] == "secure" for d in out.get("decorators", [])):
                 v.append(f"{file}: output {name} is @secure")
@@ -400,11 +541,43 @@ def _role_assignments(trees: dict) -> list[dict]:
     return out
 
 
+def _scope_chain(tree: dict, symbol: str) -> list[dict]:
+    """The existing-resource chain of a scope symbol: [the resource, its parent, ...]."""
+    chain = []
+    seen = set()
+    while isinstance(symbol, str) and symbol in tree.get("resources", {}) and symbol not in seen:
+        seen.add(symbol)
+        res = tree["resources"][symbol]
+        chain.append(res)
+        symbol = body(res).get("parent")
+    return chain
+
+
+def _scope_account(tree: dict, symbol: str):
+    """The `name` expression of the storage account a scope symbol lives in, or None."""
+    for res in _scope_chain(tree, symbol):
+        if res["type"] == "Microsoft.Storage/storageAccounts":
+            return body(res).get("name")
+    return None
+
+
+def table_access(trees: dict, portal: str) -> dict[str, set]:
+    """The tables one identity gets Table Data Contributor / Reader on (identity-rbac.bicep's
+    filters evaluated over tables.json)."""
+    tree = trees[RBAC]
+    env = {"tables": trees[TABLES_JSON]["tables"], "portal": portal}
+    return {
+        "write": set(evaluate(variable(tree, "writableTableNames"), env)),
+        "read": set(evaluate(variable(tree, "readOnlyTableNames"), env)),
+    }
+
+
 def check_rbac(trees: dict) -> list[str]:
     v = []
     assignments = _role_assignments(trees)
     if not assignments:
         return ["no role assignments found"]
+    tree = trees[RBAC]
     for a in assignments:
         where = f"{a['file']}:{a['name']}"
         if a["file"] != RBAC:
@@ -419,55 +592,136 @@ def check_rbac(trees: dict) -> list[str]:
         if a["scope_type"] is None:
             v.append(f"{where}: no explicit resource scope (would be the whole resource group)")
             continue
-        allowed = ALLOWED_ROLE_SCOPES[a["role"]]
-        fallback = a["role"] == "Storage Blob Data Owner" and a["scope_type"] == "Microsoft.Storage/storageAccounts" and a["condition"] == "hostBlobRoleAtAccountScope"
-        if a["scope_type"] not in allowed and not fallback:
+        if a["scope_type"] not in ALLOWED_ROLE_SCOPES[a["role"]]:
             v.append(f"{where}: {a['role']} scoped to {a['scope_type']}")
-    tree = trees[RBAC]
-    # The container-scoped Blob Data Owner covers exactly: own deployment container + host containers.
-    blob = [a for a in assignments if a["role"] == "Storage Blob Data Owner" and a["scope_type"] == "Microsoft.Storage/storageAccounts/blobServices/containers"]
-    if len(blob) != 1 or loop(blob[0]["scope_entry"]) is None:
-        v.append("expected one loop of container-scoped Storage Blob Data Owner assignments")
-    else:
-        env = {"hostBlobRoleAtAccountScope": False}
-        names_var = loop(blob[0]["scope_entry"])["detail"]["array_name"]
-        expr = variable(tree, names_var)
-        if not (is_op(expr, "conditional") and expr["operator"]["operands"]["condition"] == "hostBlobRoleAtAccountScope"):
-            v.append("container-scoped Blob Data Owner is not switched off by the account-scope fallback")
-        chosen = evaluate(expr, env)
-        if chosen != "blobContainerNames":
-            v.append("container list is not blobContainerNames")
-        concat = variable(tree, "blobContainerNames")
-        args = list(concat["function"]["parameters"].values()) if is_fn(concat, "concat") else []
-        if args != [["deploymentContainerName"], "hostContainerNames"]:
-            v.append(f"blob containers are not [deployment container] + host containers: {args!r}")
-        main = trees[MAIN]
-        hosts = variable(main, "hostContainerNames")
-        if sorted(hosts) != ["azure-webjobs-hosts", "azure-webjobs-secrets"]:
-            v.append(f"host containers are {hosts!r}")
-    tables = {}
-    for a in assignments:
-        if a["scope_type"] == "Microsoft.Storage/storageAccounts/tableServices/tables":
-            tables.setdefault(a["role"], []).append(body(a["scope_entry"])["name"])
-    if sorted(tables.get("Storage Table Data Contributor", [])) != ["ownAuditTableName", "rateLimitTableName"]:
-        v.append(f"Table Data Contributor scopes: {tables.get('Storage Table Data Contributor')}")
-    readers = tables.get("Storage Table Data Reader", [])
-    if readers != ["tableName"]:
-        v.append(f"Table Data Reader scopes: {readers}")
-    else:
-        ro = variable(tree, "readOnlyTableNames")
-        for portal, want in (("helpdesk", ["selfServiceAuditTableName"]), ("selfservice", [])):
-            if evaluate(ro, {"portal": portal}) != want:
-                v.append(f"{portal}: read-only tables {evaluate(ro, {'portal': portal})!r}, expected {want!r}")
+        if a["role"].startswith("Storage Table") and a["file"] == RBAC and _scope_account(tree, a["scope_symbol"]) != "dataStorageAccountName":
+            v.append(f"{where}: a table role outside the shared data account")
+    # Table roles, evaluated for each portal over tables.json, are exactly the expected ones.
+    for portal in PORTALS:
+        try:
+            got = table_access(trees, portal)
+        except Exception as error:
+            v.append(f"{portal}: table roles cannot be evaluated: {error}")
+            continue
+        if got != EXPECTED_TABLE_ACCESS[portal]:
+            v.append(f"{portal}: table roles {{write: {sorted(got['write'])}, read: {sorted(got['read'])}}}, expected {EXPECTED_TABLE_ACCESS[portal]}")
+    # Each table role loops over its list and is scoped to that list's table resources.
+    for role, names_var in (("Storage Table Data Contributor", "writableTableNames"), ("Storage Table Data Reader", "readOnlyTableNames")):
+        found = [a for a in assignments if a["role"] == role]
+        entry = found[0]["scope_entry"] if len(found) == 1 else None
+        if entry is None or loop(entry) is None or loop(entry)["detail"]["array_name"] != names_var:
+            v.append(f"{role} must be one loop over the tables in {names_var}")
     if not any(a["role"] == "Monitoring Metrics Publisher" and a["scope_type"] == "Microsoft.Insights/components" for a in assignments):
         v.append("no Monitoring Metrics Publisher on the Application Insights component")
     main = trees[MAIN]
     params = module_params(main, RBAC)
     if accessor_path(params["principalId"]) != ["functionApps", "i", "outputs", "principalId"]:
         v.append("RBAC is not granted to the Function App identity")
-    if params.get("ownAuditTableName") != {"operator": {"type": "property_accessor", "operands": {"operand_1": "cfg", "operand_2": "auditTable"}}}:
-        v.append("RBAC own audit table is not the portal's audit table")
+    catalog = variable(main, "tableCatalog")
+    if accessor_path(params.get("tables")) != ["tableCatalog", "tables"] or not is_fn(catalog, "load_json_content") or catalog["function"]["parameters"].get("file_path") != "tables.json":
+        v.append("RBAC tables are not infra/tables.json")
     v += _module_per_portal(main, RBAC)
+    return v
+
+
+def check_host_blob_role_at_account_scope(trees: dict) -> list[str]:
+    """Point 1: by default Storage Blob Data Owner is granted on the app's own host storage account
+    (Microsoft's identity-based host storage guidance and its Flex sample); container scope is the
+    opt-in narrowing, never both."""
+    v = []
+    main = trees[MAIN]
+    if parameter(main, "hostBlobRoleAtAccountScope").get("default") is not True:
+        v.append("hostBlobRoleAtAccountScope does not default to true (account scope)")
+    params_file = json.loads((INFRA / "main.parameters.json").read_text())
+    if params_file["parameters"].get("hostBlobRoleAtAccountScope", {}).get("value", True) is not True:
+        v.append("main.parameters.json turns the account-scope host grant off")
+    if module_params(main, RBAC).get("hostBlobRoleAtAccountScope") != "hostBlobRoleAtAccountScope":
+        v.append("main.bicep does not pass hostBlobRoleAtAccountScope to the RBAC module")
+    tree = trees[RBAC]
+    blob = [a for a in _role_assignments(trees) if a["role"] == "Storage Blob Data Owner"]
+    account = [a for a in blob if a["scope_type"] == "Microsoft.Storage/storageAccounts"]
+    containers = [a for a in blob if a["scope_type"] == "Microsoft.Storage/storageAccounts/blobServices/containers"]
+    if len(account) != 1:
+        return v + [f"expected one account-scope Storage Blob Data Owner assignment, found {len(account)}"]
+    cond = account[0]["condition"]
+    for default in (True, False):
+        granted = evaluate(cond, {"hostBlobRoleAtAccountScope": default}) if cond is not None else True
+        if granted != default:
+            v.append(f"the account-scope grant is {'made' if granted else 'missing'} with hostBlobRoleAtAccountScope={default}")
+    if len(containers) != 1 or loop(containers[0]["scope_entry"]) is None:
+        return v + ["expected one loop of container-scoped Storage Blob Data Owner assignments"]
+    names_var = loop(containers[0]["scope_entry"])["detail"]["array_name"]
+    for default, want in ((True, []), (False, ["deploymentContainerName", "hostContainerNames"])):
+        env = {"hostBlobRoleAtAccountScope": default}
+        chosen = evaluate(variable(tree, names_var), env)
+        names = variable(tree, chosen) if isinstance(chosen, str) and chosen in tree.get("variables", {}) else chosen
+        flat = [] if names == [] else ([x for arg in names["function"]["parameters"].values() for x in (arg if isinstance(arg, list) else [arg])] if is_fn(names, "concat") else names)
+        if flat != want:
+            v.append(f"hostBlobRoleAtAccountScope={default}: container grants on {flat!r}, expected {want!r}")
+    return v
+
+
+def check_host_storage_isolation(trees: dict) -> list[str]:
+    """Point 2: each app has its own host storage account, and nothing in either identity's reach
+    (no role, no setting, no deployment container) is on the other app's host storage."""
+    v = []
+    main = trees[MAIN]
+    portals = _portals_of_main(main)
+    # Distinct host accounts: the per-portal name expressions differ from each other and from
+    # the data account's.
+    host_names = [p.get("hostStorageAccountName") for p in portals]
+    if any(n is None for n in host_names) or len({json.dumps(n, sort_keys=True) for n in host_names}) != len(portals):
+        v.append(f"the portals do not have distinct host storage account names: {host_names!r}")
+    if any(json.dumps(n, sort_keys=True) == json.dumps(variable(main, "dataStorageAccountName"), sort_keys=True) for n in host_names):
+        v.append("a host storage account is the data account")
+    hosts = [(n, m) for n, m in modules_calling(main, STORAGE).items() if loop(m) is not None]
+    if len(hosts) != 1:
+        return v + ["main.bicep has no per-portal host storage module"]
+    host_symbol, host_mod = hosts[0]
+    item = loop(host_mod)["detail"]["item_name"]
+    if loop(host_mod)["detail"].get("array_name") != "portals" or accessor_path(body(host_mod)["params"].get("storageAccountName")) != [item, "hostStorageAccountName"]:
+        v.append("host storage is not created once per portal under the portal's own name")
+    # Index i of every per-portal module means the same portal, so [i] pairs an app with its own
+    # host account.
+    own = {
+        "modules/function-app.bicep": ("blobEndpoint", [host_symbol, "i", "outputs", "blobEndpoint"]),
+        RBAC: ("hostStorageAccountName", [host_symbol, "i", "outputs", "storageAccountName"]),
+        SETTINGS: ("hostStorageAccountName", [host_symbol, "i", "outputs", "storageAccountName"]),
+    }
+    for path, (param, want) in own.items():
+        mods = modules_calling(main, path)
+        if len(mods) != 1:
+            v.append(f"main.bicep must call {path} once")
+            continue
+        (mod,) = mods.values()
+        lp = loop(mod)
+        if not lp or lp["detail"].get("index_name") != "i" or lp["detail"].get("array_name") != "portals":
+            v.append(f"{path} is not called as [for (cfg, i) in portals]")
+        if accessor_path(body(mod)["params"].get(param)) != want:
+            v.append(f"{path}: {param} is not this portal's own host storage ({'.'.join(map(str, want))})")
+    # The data account is never the host account of a Function App.
+    for path in (SETTINGS, RBAC):
+        for mod in modules_calling(main, path).values():
+            if accessor_path(body(mod)["params"].get("dataStorageAccountName")) != ["dataStorage", "outputs", "storageAccountName"]:
+                v.append(f"{path}: dataStorageAccountName is not the shared data account")
+    # In the RBAC module every blob role lives in the hostStorageAccountName account, never in the
+    # data account; no role is granted on the data account as a whole.
+    tree = trees[RBAC]
+    for a in _role_assignments(trees):
+        if a["file"] != RBAC:
+            continue
+        account = _scope_account(tree, a["scope_symbol"])
+        if a["role"].startswith("Storage Blob") and account != "hostStorageAccountName":
+            v.append(f"{a['name']}: {a['role']} outside the app's own host storage account ({account!r})")
+        if a["scope_type"] == "Microsoft.Storage/storageAccounts" and account != "hostStorageAccountName":
+            v.append(f"{a['name']}: a role on a whole storage account that is not the app's host account")
+    # Each host account's containers are its own app's: no deployment container of the other app.
+    env = _main_env(trees)
+    containers = {p["portal"]: evaluate(body(host_mod)["params"]["containerNames"], {**env, item: p}) for p in portals}
+    for p in portals:
+        others = {q["deploymentContainer"] for q in portals if q["portal"] != p["portal"]}
+        if others & set(containers[p["portal"]]):
+            v.append(f"{p['portal']}: its host account holds another app's deployment container")
     return v
 
 
@@ -475,46 +729,67 @@ def check_rbac(trees: dict) -> list[str]:
 # Graph permissions
 
 
-def granted_graph_permissions(trees: dict, portal: str, notification_sender: str, grant_mail_send: bool) -> list[str]:
+# Every combination of the parameters that decide conditional grants:
+# (notificationSender, grantMailSendInEntra, outOfBandDetection).
+GRANT_PARAMETER_COMBINATIONS = [
+    (sender, grant, oob)
+    for sender in ("", "noreply@contoso.com")
+    for grant in (True, False)
+    for oob in (False, True)
+]
+
+
+def granted_graph_permissions(trees: dict, portal: str, notification_sender: str, grant_mail_send: bool, out_of_band: bool = False) -> list[str]:
     """Evaluate graph-grants.bicep's filter over graph-permissions.json."""
     tree = trees[GRANTS]
-    catalog = graph_permissions()
+    catalog = trees[GRAPH_JSON]
     # Two environments: pycep cannot tell the name notificationSender from the string
     # 'notificationSender' (a condition value), so the filter is evaluated without that name.
     wanted = evaluate(variable(tree, "mailSendWanted"), {"notificationSender": notification_sender, "grantMailSendInEntra": grant_mail_send})
-    env = {"catalog": catalog, "portal": portal, "mailSendWanted": wanted}
+    env = {"catalog": catalog, "portal": portal, "mailSendWanted": wanted, "detectOutOfBand": out_of_band}
     return [p["name"] for p in evaluate(variable(tree, "grantedPermissions"), env)]
+
+
+def expected_graph_permissions(portal: str, notification_sender: str, grant_mail_send: bool, out_of_band: bool) -> set[str]:
+    want = set(EXPECTED_GRAPH_PERMISSIONS)
+    if notification_sender and grant_mail_send:
+        want.add("Mail.Send")
+    if out_of_band and portal in CONDITIONAL_GRAPH_PERMISSIONS["AuditLog.Read.All"][1]:
+        want.add("AuditLog.Read.All")
+    return want
 
 
 def check_graph_permissions(trees: dict) -> list[str]:
     v = []
-    catalog = graph_permissions()
+    catalog = trees[GRAPH_JSON]
     names = [p["name"] for p in catalog["permissions"]]
     if len(names) != len(set(names)):
         v.append("graph-permissions.json lists a permission twice")
-    if set(names) != EXPECTED_GRAPH_PERMISSIONS | CONDITIONAL_GRAPH_PERMISSIONS:
+    if set(names) != EXPECTED_GRAPH_PERMISSIONS | set(CONDITIONAL_GRAPH_PERMISSIONS):
         v.append(f"graph-permissions.json lists {sorted(names)}")
     if catalog.get("resourceAppId") != GRAPH_APP_ID:
         v.append("graph-permissions.json resourceAppId is not Microsoft Graph")
     for p in catalog["permissions"]:
         if not p.get("calls") or not all(isinstance(c, str) and c.split(" ")[0] in {"GET", "POST", "PATCH", "PUT", "DELETE"} for c in p["calls"]):
             v.append(f"{p['name']}: no documented Graph call")
-        if not set(p.get("apps", [])) or not set(p["apps"]) <= set(PORTALS):
-            v.append(f"{p['name']}: apps {p.get('apps')!r}")
-        want = "notificationSender" if p["name"] in CONDITIONAL_GRAPH_PERMISSIONS else "always"
-        if p.get("condition") != want:
-            v.append(f"{p['name']}: condition {p.get('condition')!r}, expected {want!r}")
+        if not p.get("source"):
+            v.append(f"{p['name']}: no source page for its least-privilege claim")
+        want_condition, want_apps = CONDITIONAL_GRAPH_PERMISSIONS.get(p["name"], ("always", set(PORTALS)))
+        if set(p.get("apps", [])) != want_apps:
+            v.append(f"{p['name']}: apps {p.get('apps')!r}, expected {sorted(want_apps)}")
+        if p.get("condition") != want_condition:
+            v.append(f"{p['name']}: condition {p.get('condition')!r}, expected {want_condition!r}")
     tree = trees[GRANTS]
     load = variable(tree, "catalog")
     if not is_fn(load, "load_json_content") or load["function"]["parameters"]["file_path"] != "../graph-permissions.json":
         v.append("graph-grants.bicep does not load graph-permissions.json")
     # Evaluate the Bicep filter for every combination.
     for portal in PORTALS:
-        for sender, grant, mail in (("", True, False), ("noreply@contoso.com", True, True), ("noreply@contoso.com", False, False), ("", False, False)):
-            got = set(granted_graph_permissions(trees, portal, sender, grant))
-            want = EXPECTED_GRAPH_PERMISSIONS | (CONDITIONAL_GRAPH_PERMISSIONS if mail else set())
+        for sender, grant, oob in GRANT_PARAMETER_COMBINATIONS:
+            got = set(granted_graph_permissions(trees, portal, sender, grant, oob))
+            want = expected_graph_permissions(portal, sender, grant, oob)
             if got != want:
-                v.append(f"{portal} sender={sender!r} grantMailSend={grant}: grants {sorted(got)}, expected {sorted(want)}")
+                v.append(f"{portal} sender={sender!r} grantMailSend={grant} outOfBandDetection={oob}: grants {sorted(got)}, expected {sorted(want)}")
     # The grant resource: a loop over the filtered list, app role looked up by name on Graph's SP.
     grants = resources(tree, "Microsoft.Graph/appRoleAssignedTo", existing=False)
     sps = resources(tree, "Microsoft.Graph/servicePrincipals", existing=True)
@@ -554,7 +829,40 @@ def check_graph_permissions(trees: dict) -> list[str]:
     params = module_params(main, GRANTS)
     if accessor_path(params["principalId"]) != ["functionApps", "i", "outputs", "principalId"]:
         v.append("Graph permissions are not granted to the Function App identity")
+    if params.get("detectOutOfBand") != "outOfBandDetection" or parameter(main, "outOfBandDetection").get("default") is not False:
+        v.append("AuditLog.Read.All is not tied to the outOfBandDetection parameter (default false)")
+    settings = module_params(main, SETTINGS)
+    if settings.get("outOfBandDetection") != "outOfBandDetection":
+        v.append("OUT_OF_BAND_DETECTION is not the same parameter that decides AuditLog.Read.All")
     v += _module_per_portal(main, GRANTS)
+    return v
+
+
+def check_no_broad_graph_permission(trees: dict) -> list[str]:
+    """UserAuthenticationMethod.ReadWrite.All (and the directory-wide permissions) are granted
+    nowhere: not listed, not named in any template, not produced by any parameter combination."""
+    v = []
+    catalog = trees[GRAPH_JSON]
+    for p in catalog.get("permissions", []):
+        if p.get("name") in FORBIDDEN_GRAPH_PERMISSIONS:
+            v.append(f"graph-permissions.json grants {p['name']}")
+    never = {n.get("name") for n in catalog.get("neverGranted", [])}
+    if "UserAuthenticationMethod.ReadWrite.All" not in never:
+        v.append("graph-permissions.json does not record UserAuthenticationMethod.ReadWrite.All as never granted")
+    for file, tree in bicep_trees(trees).items():
+        for s in strings(tree):
+            for name in FORBIDDEN_GRAPH_PERMISSIONS:
+                if name in s:
+                    v.append(f"{file} names {name}")
+    for portal in PORTALS:
+        for sender, grant, oob in GRANT_PARAMETER_COMBINATIONS:
+            try:
+                got = set(granted_graph_permissions(trees, portal, sender, grant, oob))
+            except Exception as error:
+                v.append(f"the grant filter cannot be evaluated: {error}")
+                return v
+            if got & FORBIDDEN_GRAPH_PERMISSIONS:
+                v.append(f"{portal}: grants {sorted(got & FORBIDDEN_GRAPH_PERMISSIONS)}")
     return v
 
 
@@ -619,7 +927,7 @@ def check_entra_apps(trees: dict) -> list[str]:
             v.append(f"{name}: unexpected delegated grant {scope!r}")
     if variable(tree, "signInScopeNames") != ["openid", "profile", "offline_access"]:
         v.append("sign-in scopes are not exactly openid, profile, offline_access")
-    delegated = graph_permissions()["delegatedSignInScopes"]["scopes"]
+    delegated = trees[GRAPH_JSON]["delegatedSignInScopes"]["scopes"]
     if delegated != variable(tree, "signInScopeNames"):
         v.append("graph-permissions.json delegatedSignInScopes differ from entra-app.bicep")
     main = trees[MAIN]
@@ -658,11 +966,13 @@ def check_cors(trees: dict) -> list[str]:
     for origin in params_file["parameters"].get("corsAllowedOrigins", {}).get("value", []):
         if "*" in origin:
             v.append("main.parameters.json allows '*'")
-    # No file sets platform CORS to anything but an empty list.
+    # No file sets platform CORS to anything but an empty list, on either plan.
     for file, name, res in all_resources(trees, "Microsoft.Web/sites"):
-        origins = body(res).get("properties", {}).get("siteConfig", {}).get("cors", {}).get("allowedOrigins", [])
-        if origins != []:
-            v.append(f"{file}:{name} platform CORS {origins!r}")
+        for plan in ("FlexConsumption", "AppService"):
+            sc = site_config(trees, plan) if file == SITES else body(res).get("properties", {}).get("siteConfig", {})
+            origins = sc.get("cors", {}).get("allowedOrigins", []) if isinstance(sc, dict) else None
+            if origins != []:
+                v.append(f"{file}:{name} platform CORS on {plan}: {origins!r}")
     return v
 
 
@@ -692,8 +1002,22 @@ def check_monitoring_and_alert(trees: dict) -> list[str]:
         return v + ["the alert needs one criterion"]
     c = crit[0]
     query = variable(al, c["query"]) if c["query"] in al.get("variables", {}) else c["query"]
-    if "BLOCKED_PRIVILEGED" not in query or "${auditActionKey}" not in query or not query.startswith("traces"):
-        v.append(f"the alert query does not match the BLOCKED_PRIVILEGED log line: {query!r}")
+    query = bicep_string(query) if isinstance(query, str) else query
+    if not isinstance(query, str) or not query.startswith("traces"):
+        return v + [f"the alert query is not a query over traces: {query!r}"]
+    # The query, run over the handlers' real log lines (JSONLogHandler: sorted keys, one object
+    # per line), must keep every alerted action and drop the others.
+    key = parameter(trees[MAIN], "auditLogActionKey").get("default")
+    for action, alerted in (("BLOCKED_PRIVILEGED", True), ("OUT_OF_BAND", True), ("SUCCESS", False), ("DENIED", False), ("REVOKED", False)):
+        line = json.dumps({"audit.action": action, "audit.correlation_id": "0f8fad5b-d9cb-469f-a165-70867728950e", "audit.portal": "helpdesk", "level": "notice", "logger": "audit", "msg": "audit event"}, sort_keys=True)
+        try:
+            kept = kql_keeps(query.replace("${auditActionKey}", key), line)
+        except ValueError as error:
+            return v + [f"the alert query cannot be read: {error}"]
+        if kept != alerted:
+            v.append(f"the alert query {'misses' if alerted else 'fires on'} a {action} audit line")
+    if "${auditActionKey}" not in query:
+        v.append("the alert query does not require the audit action key")
     if c.get("operator") != "GreaterThan" or c.get("threshold") != 0 or c.get("timeAggregation") != "Count":
         v.append("the alert does not fire on the first event")
     if p.get("enabled") is not True:
@@ -705,8 +1029,76 @@ def check_monitoring_and_alert(trees: dict) -> list[str]:
     return v
 
 
+def kql_keeps(query: str, message: str) -> bool:
+    """Whether a `traces | where ...` query keeps a row with this message. Understands the subset
+    the alert uses: `| where` lines of `message contains "x"` terms joined by `and`/`or` (KQL
+    precedence: and before or; `contains` is case-insensitive), and `| project`."""
+    lines = [line.strip() for line in query.split("\n") if line.strip()]
+    if not lines or lines[0] != "traces":
+        raise ValueError("does not start with traces")
+    term = re.compile(r'^message contains "([^"\\]*)"$')
+    for line in lines[1:]:
+        if line.startswith("| project "):
+            continue
+        if not line.startswith("| where "):
+            raise ValueError(f"unsupported line {line!r}")
+        clause = line[len("| where "):]
+        any_true = False
+        for alternative in clause.split(" or "):
+            all_true = True
+            for part in alternative.split(" and "):
+                match = term.match(part.strip())
+                if not match:
+                    raise ValueError(f"unsupported term {part!r}")
+                all_true = all_true and match.group(1).lower() in message.lower()
+            any_true = any_true or all_true
+        if not any_true:
+            return False
+    return True
+
+
+def check_host_json_sampling(trees: dict) -> list[str]:
+    """Point 4: Application Insights adaptive sampling never drops a trace (the audit.* log lines
+    the alert reads) or a request: either sampling is off or both types are excluded."""
+    v = []
+    host = trees[HOST_JSON]
+    logging = {k.lower(): val for k, val in host.get("logging", {}).items()}
+    ai = {k.lower(): val for k, val in logging.get("applicationinsights", {}).items()}
+    sampling = {k.lower(): val for k, val in ai.get("samplingsettings", {}).items()}
+    if "samplingexcludedtypes" in ai:
+        v.append("host.json: samplingExcludedTypes belongs inside samplingSettings as excludedTypes")
+    if sampling.get("isenabled") is False:
+        return v
+    excluded = {t.strip().lower() for t in str(sampling.get("excludedtypes") or "").split(";") if t.strip()}
+    for kind in ("Trace", "Request"):
+        if kind.lower() not in excluded:
+            v.append(f"host.json: adaptive sampling may drop {kind} telemetry (add it to logging.applicationInsights.samplingSettings.excludedTypes)")
+    included = {t.strip().lower() for t in str(sampling.get("includedtypes") or "").split(";") if t.strip()}
+    if included & {"trace", "request"} and not {"trace", "request"} <= excluded:
+        v.append("host.json: includedTypes samples traces or requests")
+    return v
+
+
+def check_no_hardcoded_env_urls(trees: dict) -> list[str]:
+    """Point 5: no string in any template (descriptions included) names a host of the
+    no-hardcoded-env-urls linter rule, so `az bicep build` with bicepconfig.json's error level passes."""
+    v = []
+    for file, tree in bicep_trees(trees).items():
+        for s in strings(tree):
+            for host in LINTER_DISALLOWED_HOSTS:
+                if host in s.lower():
+                    v.append(f"{file}: {s[:80]!r} names {host}")
+    return v
+
+
 ALL_CHECKS = {
     "function_apps": check_function_apps,
+    "flex_sends_no_nulls": check_flex_sends_no_nulls,
+    "host_blob_role_at_account_scope": check_host_blob_role_at_account_scope,
+    "host_storage_isolation": check_host_storage_isolation,
+    "host_json_sampling": check_host_json_sampling,
+    "no_broad_graph_permission": check_no_broad_graph_permission,
+    "no_hardcoded_env_urls": check_no_hardcoded_env_urls,
     "storage": check_storage,
     "app_settings": check_app_settings,
     "no_secrets": check_no_secrets,

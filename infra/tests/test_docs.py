@@ -16,12 +16,20 @@ README = INFRA / "README.md"
 START, END = "<!-- graph-permissions:start -->", "<!-- graph-permissions:end -->"
 
 
+GRANTED = {
+    "always": "always",
+    "notificationSender": "only when `notificationSender` is set and `grantMailSendInEntra` is true",
+    "outOfBandDetection": "only when `outOfBandDetection` (`OUT_OF_BAND_DETECTION`) is true",
+}
+
+
 def render_permission_table() -> str:
-    rows = ["| Graph application permission | apps | granted | Graph calls that need it |", "| --- | --- | --- | --- |"]
+    rows = ["| Graph application permission | apps | granted | Graph calls that need it | least privilege checked against |", "| --- | --- | --- | --- | --- |"]
     for p in graph_permissions()["permissions"]:
-        granted = "always" if p["condition"] == "always" else "only when `notificationSender` is set and `grantMailSendInEntra` is true"
+        granted = GRANTED[p["condition"]]
         calls = "<br>".join(f"`{c.split(' (')[0]}`" + (f" ({c.split(' (', 1)[1]}" if " (" in c else "") for c in p["calls"])
-        rows.append(f"| `{p['name']}` | {', '.join(p['apps'])} | {granted} | {calls} |")
+        source = p.get("source", "").replace("|", "/")
+        rows.append(f"| `{p['name']}` | {', '.join(p['apps'])} | {granted} | {calls} | {source} |")
     return "\n".join(rows)
 
 
