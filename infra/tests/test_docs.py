@@ -59,10 +59,23 @@ def test_readme_covers_the_required_topics():
         "custom",
         "dotnet-isolated",
         "BLOCKED_PRIVILEGED",
+        "OUT_OF_BAND",
         "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+        # issue 17: sources followed and limits stated
+        "functions-reference.md",
+        "azure-functions-flex-consumption-samples",
+        "excludedTypes",
+        "msgraph-bicep-types#193",
+        "Azure/bicep#17743",
+        "P1 or P2",
+        "nested groups are not honoured",
+        "scripts/smoke.sh",
+        "appRoleAssignments",
+        "UserAuthMethod-TAP.ReadWrite.All",
+        "Upgrading from the single-account layout",
     ):
         assert needle in text, needle
-    for table in ("TapAuditSelfService", "TapAuditHelpdesk", "TapRateLimits"):
+    for table in ("TapAuditSelfService", "TapAuditHelpdesk", "TapRateLimits", "TapLedger", "TapHandovers"):
         assert table in text
 
 
