@@ -109,6 +109,7 @@ let package = Package(
                 "FunctionsHost", "DevTenant", "EphemCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Tests/TestSupport"
         ),

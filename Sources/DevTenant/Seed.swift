@@ -5,9 +5,10 @@ import Foundation
 #endif
 import EphemCore
 
-/// The simulated directory (SPEC 8, "Seed file"): users, groups (nested, with owners), active and
-/// PIM-eligible role assignments, PIM-for-Groups eligibilities and the TAP policy, which the
-/// simulated Graph serves. `appRoles` are the users' roles on the helpdesk app (token claims).
+/// The simulated directory (SPEC 8, "Seed file"): users (with their manager), groups (nested, with
+/// owners), active and PIM-eligible role assignments (any scope, built-in or custom role ids),
+/// PIM-for-Groups eligibilities, administrative units and the TAP policy, which the simulated
+/// Graph serves. `appRoles` are the users' roles on the helpdesk app (token claims).
 public struct Seed: Sendable, Codable, Equatable {
     public var tenantId: String
     public var users: [User]
@@ -15,6 +16,7 @@ public struct Seed: Sendable, Codable, Equatable {
     public var roleAssignments: [RoleAssignment]?
     public var roleEligibilities: [RoleEligibility]?
     public var groupEligibilities: [GroupEligibility]?
+    public var administrativeUnits: [AdministrativeUnit]?
     public var tapPolicy: TapPolicy?
 
     public struct User: Sendable, Codable, Equatable {
@@ -29,6 +31,8 @@ public struct Seed: Sendable, Codable, Equatable {
         public var accountEnabled: Bool?
         public var userType: String?
         public var preferredLanguage: String?
+        /// The object id of the user's manager (`GET /users/{id}/manager`).
+        public var manager: String?
         public var appRoles: [String]?
         public var authenticationMethods: [AuthenticationMethod]?
     }
@@ -41,9 +45,23 @@ public struct Seed: Sendable, Codable, Equatable {
     public struct Group: Sendable, Codable, Equatable {
         public var id: String
         public var displayName: String
+        /// Set only when the group was created role-assignable; Graph answers `null` otherwise.
         public var isAssignableToRole: Bool?
         public var members: [String]
         public var owners: [String]?
+        /// `true`: the app may see the group's id but not its properties, so Graph answers with
+        /// only `@odata.type` and `id` (reference 4.4: "Objects the app can't read come back with
+        /// only type+id").
+        public var limitedVisibility: Bool?
+    }
+
+    /// An administrative unit (SPEC 8): members are users; `isMemberManagementRestricted` makes
+    /// it a restricted-management unit, whose members no application permission may change.
+    public struct AdministrativeUnit: Sendable, Codable, Equatable {
+        public var id: String
+        public var displayName: String
+        public var isMemberManagementRestricted: Bool?
+        public var members: [String]
     }
 
     public struct RoleAssignment: Sendable, Codable, Equatable {
@@ -55,6 +73,7 @@ public struct Seed: Sendable, Codable, Equatable {
     public struct RoleEligibility: Sendable, Codable, Equatable {
         public var principalId: String
         public var roleDefinitionId: String
+        public var directoryScopeId: String?
     }
 
     public struct GroupEligibility: Sendable, Codable, Equatable {
@@ -172,16 +191,40 @@ extension Seed {
                 throw fail("group '\(group.displayName)' lists owner '\(owner)', which is no user of the seed")
             }
         }
+        var unitIds = Set<String>()
+        for unit in administrativeUnits ?? [] {
+            guard isGUID(unit.id) else { throw fail("administrative unit '\(unit.displayName)' has id '\(unit.id)', which is not a GUID") }
+            guard !userIds.contains(unit.id.lowercased()), !groupIds.contains(unit.id.lowercased()), unitIds.insert(unit.id.lowercased()).inserted else {
+                throw fail("administrative unit id '\(unit.id)' appears twice")
+            }
+            for member in unit.members where !userIds.contains(member.lowercased()) {
+                throw fail("administrative unit '\(unit.displayName)' lists member '\(member)', which is no user of the seed")
+            }
+        }
+        for user in users {
+            if let manager = user.manager {
+                guard userIds.contains(manager.lowercased()), manager.lowercased() != user.id.lowercased() else {
+                    throw fail("user '\(user.userPrincipalName)' has manager '\(manager)', which is no other user of the seed")
+                }
+            }
+        }
+        func checkScope(_ scope: String?, _ what: String) throws(SeedError) {
+            guard let scope else { return }
+            guard scope.hasPrefix("/") else { throw fail("\(what) directoryScopeId '\(scope)' does not start with '/'") }
+            let lower = scope.lowercased()
+            if lower.hasPrefix("/administrativeunits/"), !unitIds.contains(String(lower.dropFirst("/administrativeunits/".count))) {
+                throw fail("\(what) directoryScopeId '\(scope)' names no administrative unit of the seed")
+            }
+        }
         for assignment in roleAssignments ?? [] {
             guard isPrincipal(assignment.principalId) else { throw fail("role assignment principal '\(assignment.principalId)' is no user or group of the seed") }
             guard isGUID(assignment.roleDefinitionId) else { throw fail("role assignment roleDefinitionId '\(assignment.roleDefinitionId)' is not a GUID") }
-            if let scope = assignment.directoryScopeId, !scope.hasPrefix("/") {
-                throw fail("role assignment directoryScopeId '\(scope)' does not start with '/'")
-            }
+            try checkScope(assignment.directoryScopeId, "role assignment")
         }
         for eligibility in roleEligibilities ?? [] {
             guard isPrincipal(eligibility.principalId) else { throw fail("role eligibility principal '\(eligibility.principalId)' is no user or group of the seed") }
             guard isGUID(eligibility.roleDefinitionId) else { throw fail("role eligibility roleDefinitionId '\(eligibility.roleDefinitionId)' is not a GUID") }
+            try checkScope(eligibility.directoryScopeId, "role eligibility")
         }
         for eligibility in groupEligibilities ?? [] {
             guard userIds.contains(eligibility.principalId.lowercased()) else {

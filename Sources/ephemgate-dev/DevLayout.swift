@@ -11,15 +11,26 @@ struct DevLayout {
         var description: String
     }
 
-    static func locate(root: String?, handlersDir: String?) throws -> DevLayout {
-        let executableDir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
-        let packageRoot = Self.packageRoot(from: executableDir)
+    static var executableDir: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
+    }
+
+    /// The repository root: `--root`, else the current directory when it holds `host.json`, else
+    /// the package the executable was built from.
+    static func locateRoot(_ root: String?) throws -> String {
         let fileManager = FileManager.default
         let chosenRoot = root
-            ?? (fileManager.fileExists(atPath: fileManager.currentDirectoryPath + "/host.json") ? fileManager.currentDirectoryPath : packageRoot)
+            ?? (fileManager.fileExists(atPath: fileManager.currentDirectoryPath + "/host.json") ? fileManager.currentDirectoryPath : packageRoot(from: executableDir))
         guard let chosenRoot, fileManager.fileExists(atPath: chosenRoot + "/host.json") else {
             throw Problem(description: "cannot find host.json: run from the repository root or pass --root")
         }
+        return chosenRoot
+    }
+
+    static func locate(root: String?, handlersDir: String?) throws -> DevLayout {
+        let executableDir = Self.executableDir
+        let packageRoot = Self.packageRoot(from: executableDir)
+        let chosenRoot = try locateRoot(root)
         if let handlersDir { return DevLayout(root: chosenRoot, handlersDir: handlersDir) }
         guard let packageRoot else {
             throw Problem(description: "cannot find the package to build the handlers from: pass --handlers-dir")

@@ -14,7 +14,19 @@ enum DevSettings {
         App(name: "helpdesk", binary: "HelpdeskHandler", clientId: DevTenantOptions.helpdeskClientId),
     ]
 
-    static let identityHeader = "ephemgate-dev"
+    /// Each app's `IDENTITY_HEADER`: its own value, so the dev tenant's `/msi/token` knows which
+    /// app's managed identity (and so which Graph grants) a request is for.
+    static func identityHeader(_ app: String) -> String { "ephemgate-dev-\(app)" }
+
+    /// The switches of `infra/graph-permissions.json` an app's settings turn on:
+    /// `notificationSender` with `NOTIFICATION_SENDER`, `outOfBandDetection` with
+    /// `OUT_OF_BAND_DETECTION=true`.
+    static func grantConditions(_ settings: [String: String]) -> Set<String> {
+        var on: Set<String> = []
+        if let sender = settings["NOTIFICATION_SENDER"], !sender.isEmpty { on.insert("notificationSender") }
+        if settings["OUT_OF_BAND_DETECTION"]?.lowercased() == "true" { on.insert("outOfBandDetection") }
+        return on
+    }
 
     static func common(tenant: String, tenantId: String, tablePort: Int) -> [String: String] {
         [
@@ -23,7 +35,6 @@ enum DevSettings {
             "GRAPH_ENDPOINT": tenant,
             "TABLE_ENDPOINT": "http://127.0.0.1:\(tablePort)/devstoreaccount1",
             "IDENTITY_ENDPOINT": "\(tenant)/msi/token",
-            "IDENTITY_HEADER": identityHeader,
         ]
     }
 

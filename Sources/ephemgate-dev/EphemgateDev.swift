@@ -22,6 +22,9 @@ struct EphemgateDev: AsyncParsableCommand {
     @Option(name: .customLong("selfservice-setting"), help: "KEY=VALUE app setting for the self-service app.") var selfserviceSettings: [String] = []
     @Option(name: .customLong("helpdesk-setting"), help: "KEY=VALUE app setting for the helpdesk app.") var helpdeskSettings: [String] = []
     @Flag(help: "Run only the dev tenant, no apps.") var tenantOnly = false
+    @Option(name: .customLong("withhold-graph-permission"),
+            help: "A Graph application permission of infra/graph-permissions.json NOT to grant either app's managed identity (repeatable), to see what fails without it.")
+    var withheldPermissions: [String] = []
     @Option(help: "Folder with prebuilt SelfServiceHandler and HelpdeskHandler binaries (default: build them with swift build).") var handlersDir: String?
     @Option(help: "Repository root holding host.json and functions/ (default: the current directory or the package root).") var root: String?
 
@@ -35,10 +38,28 @@ struct EphemgateDev: AsyncParsableCommand {
     func run() async throws {
         let logger = Logger(label: "ephemgate-dev")
         let seed = try directory.map(Seed.load(path:)) ?? Seed.demo
+        let root = try DevLayout.locateRoot(root)
+        // With the demo directory, notifications go to /dev/mail and its blocked group is
+        // blocked, so every guardrail can be seen locally; --setting overrides either.
+        let demo = directory == nil ? ["NOTIFICATION_SENDER": Seed.demoNotificationSender, "BLOCKED_GROUP_IDS": Seed.DemoGroup.tapBlocked] : [:]
+        let appSettings = Dictionary(uniqueKeysWithValues: DevSettings.apps.map { app in
+            let overrides = DevSettings.parse(app.name == "selfservice" ? selfserviceSettings : helpdeskSettings)
+            return (app.name, demo.merging(DevSettings.parse(settings)) { $1 }.merging(overrides) { $1 })
+        })
+        let grants = try GraphGrants.load(path: root + "/infra/graph-permissions.json")
+        for name in withheldPermissions where !grants.all.contains(name) {
+            throw ValidationError("--withhold-graph-permission \(name): infra/graph-permissions.json grants no such permission")
+        }
         let options = DevTenantOptions(apps: DevSettings.apps.map { app in
             let port = app.name == "selfservice" ? selfservicePort : helpdeskPort
             return .init(name: app.name, clientId: app.clientId, redirectURIs: ["http://127.0.0.1:\(port)/", "http://localhost:\(port)/"])
-        }, identityHeader: DevSettings.identityHeader)
+        }, managedIdentities: DevSettings.apps.enumerated().map { index, app in
+            DevTenantOptions.ManagedIdentity(
+                header: DevSettings.identityHeader(app.name), objectId: "99999999-0000-4000-8000-00000000010\(index)",
+                clientId: "99999999-0000-4000-8000-00000000020\(index)",
+                graphPermissions: grants.permissions(app: app.name, conditions: DevSettings.grantConditions(appSettings[app.name] ?? [:]))
+                    .subtracting(withheldPermissions))
+        })
         let tenant = try await DevTenantServer.start(seed: seed, options: options, port: tenantPort, logger: logger)
         var hosts: [FunctionAppHost] = []
         var tables: DevTableServer?
@@ -49,19 +70,13 @@ struct EphemgateDev: AsyncParsableCommand {
                 let layout = try DevLayout.locate(root: root, handlersDir: handlersDir)
                 let staged = try AppStaging.stage(root: layout.root, apps: DevSettings.apps.map(\.name))
                 staging = staged
-                // With the demo directory, notifications go to /dev/mail and its blocked group is
-                // blocked, so every guardrail can be seen locally; --setting overrides either.
-                let demo = directory == nil
-                    ? ["NOTIFICATION_SENDER": Seed.demoNotificationSender, "BLOCKED_GROUP_IDS": Seed.DemoGroup.tapBlocked] : [:]
                 let common = DevSettings.common(tenant: tenant.baseURL, tenantId: seed.tenantId, tablePort: tablePort)
-                    .merging(demo) { $1 }
-                    .merging(DevSettings.parse(settings)) { $1 }
                 for app in DevSettings.apps {
-                    let overrides = DevSettings.parse(app.name == "selfservice" ? selfserviceSettings : helpdeskSettings)
                     let options = FunctionAppHost.Options(
                         name: app.name, appDirectory: staged.appDirectory(app.name), hostJSONPath: layout.root + "/host.json",
                         executable: layout.handlersDir + "/" + app.binary,
-                        settings: common.merging(["ENTRA_CLIENT_ID": app.clientId]) { $1 }.merging(overrides) { $1 },
+                        settings: common.merging(["ENTRA_CLIENT_ID": app.clientId, "IDENTITY_HEADER": DevSettings.identityHeader(app.name)]) { $1 }
+                            .merging(appSettings[app.name] ?? [:]) { $1 },
                         instances: app.name == "helpdesk" ? helpdeskInstances : 1,
                         port: app.name == "selfservice" ? selfservicePort : helpdeskPort)
                     hosts.append(try await FunctionAppHost.start(options, logger: logger))

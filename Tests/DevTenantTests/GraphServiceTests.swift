@@ -23,6 +23,7 @@ import Testing
             var claims: [String: JSONValue] = [
                 "aud": .string("https://graph.microsoft.com"), "iss": .string("https://sts.windows.net/\(client.tenant.seed.tenantId)/"),
                 "tid": .string(client.tenant.seed.tenantId), "nbf": .number(now - 7200), "exp": .number(now - 3600), "idtyp": .string("app"),
+                "roles": .array([.string("User.Read.All")]),
             ]
             #expect(try await client.send(.GET, path, authorization: "Bearer \(try client.tenant.signer.sign(claims: claims))").status == 401)
             claims["exp"] = .number(now + 3600)
@@ -30,8 +31,17 @@ import Testing
             claims["iss"] = .string("https://sts.windows.net/00000000-0000-0000-0000-000000000000/")
             #expect(try await client.send(.GET, path, authorization: "Bearer \(try client.tenant.signer.sign(claims: claims))").status == 401)
 
-            let devToken = try client.tenant.devToken(["aud": .string("https://graph.microsoft.com")])
+            // The token must also grant the call's permission (docs/graph-calls.md #1): an app
+            // token's `roles`, a delegated token's `scp`.
+            claims["iss"] = .string("https://sts.windows.net/\(client.tenant.seed.tenantId)/")
+            claims["roles"] = .array([.string("Mail.Send")])
+            let unprivileged = try await client.send(.GET, path, authorization: "Bearer \(try client.tenant.signer.sign(claims: claims))")
+            #expect(unprivileged.status == 403 && unprivileged.errorCode == "Authorization_RequestDenied")
+            #expect(unprivileged.errorMessage == "Insufficient privileges to complete the operation.")
+            let devToken = try client.tenant.devToken(["aud": .string("https://graph.microsoft.com"), "scp": .string("User.Read.All")])
             #expect(try await client.send(.GET, path, authorization: "Bearer \(devToken)").status == 200)
+            let noScope = try client.tenant.devToken(["aud": .string("https://graph.microsoft.com")])
+            #expect(try await client.send(.GET, path, authorization: "Bearer \(noScope)").status == 403)
             let appToken = try client.tenant.devToken([:])
             #expect(try await client.send(.GET, path, authorization: "Bearer \(appToken)").status == 401)
         }
@@ -39,7 +49,7 @@ import Testing
 
     @Test func callsTheSimulationLacksAreVisible400s() async throws {
         try await withGraph { client in
-            for (method, path) in [("GET", "/v1.0/me"), ("GET", "/v1.0/users/\(Demo.lena)/manager"), ("PATCH", "/v1.0/users/\(Demo.lena)"),
+            for (method, path) in [("GET", "/v1.0/me"), ("GET", "/v1.0/users/\(Demo.lena)/directReports"), ("PATCH", "/v1.0/users/\(Demo.lena)"),
                                    ("GET", "/beta/applications"), ("DELETE", "/v1.0/users/\(Demo.lena)/authentication/methods"), ("GET", "/v1.0")] {
                 let answer = try await client.send(.init(rawValue: method), path)
                 #expect(answer.status == 400 && answer.errorCode == "Request_BadRequest", "\(method) \(path)")

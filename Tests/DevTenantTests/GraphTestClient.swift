@@ -93,6 +93,6 @@ enum Demo {
     static func user(_ n: Int) -> String { "aaaaaaaa-0000-4000-8000-0000000000" + (n < 10 ? "0" : "") + String(n) }
     static let agent = user(1), lena = user(3), sam = user(4), grace = user(5), tom = user(6), priya = user(7)
     static let felix = user(8), olivia = user(9), nina = user(10), dave = user(11), guest = user(12), quinn = user(13)
-    static let sean = user(19)
+    static let sean = user(19), rita = user(38)
     static let guestUPN = "alex.partner_fabrikam.example#EXT#@contoso.example"
 }

@@ -27,13 +27,24 @@ import Testing
         await tenant.shutdown()
     }
 
-    @Test func everyPageOfAGroupListIsRead() async throws {
+    @Test func everyPageOfTheRoleAssignableGroupsIsRead() async throws {
+        try await Self.withGraph { graph, tenant in
+            tenant.graph.setMaxPageSize(1)
+            let groups = try await graph.roleAssignableGroups()
+            // Every listed group is role-assignable; one the app cannot read lacks the flag.
+            #expect(!groups.isEmpty && groups.allSatisfy(\.isRoleAssignable))
+            #expect(groups.contains { !$0.statesAssignability })
+            #expect(groups.contains { $0.displayName == "Late Admins" })
+            #expect(tenant.requests.all.filter { $0.path.hasSuffix("/v1.0/groups") }.count == groups.count)
+        }
+    }
+
+    @Test func getMemberGroupsReturnsEveryGroupInOneCall() async throws {
         try await Self.withGraph { graph, tenant in
             tenant.graph.setMaxPageSize(2)
-            let groups = try await graph.transitiveGroups(user: GUID(TestDirectory.Protected.groupOnALaterPage.rawValue)!)
+            let groups = try await graph.memberGroupIds(user: GUID(TestDirectory.Protected.groupOnALaterPage.rawValue)!)
             #expect(groups.count == 13)
-            #expect(groups.contains { $0.displayName == "Late Admins" && $0.isAssignableToRole == true })
-            #expect(tenant.requests.all.filter { $0.path.contains("transitiveMemberOf") }.count == 7)
+            #expect(tenant.requests.all.filter { $0.path.contains("getMemberGroups") }.count == 1)
         }
     }
 

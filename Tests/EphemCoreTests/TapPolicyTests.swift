@@ -69,18 +69,34 @@ import Testing
         #expect(tap.secret == "+drkzqAD")
     }
 
-    @Test func theEightRolesOfTheOriginalAreAlwaysProtected() {
-        let override = [GUID("88d8e3e3-8f55-4a1e-953a-9b9898b8876b")!]
-        let set = ProtectedRoles.set(override: override)
-        #expect(set.isSuperset(of: ProtectedRoles.alwaysProtected) && set.contains(override[0]))
+    /// SPEC 7.2 as an argument table: (TAP_ISSUABLE_ROLE_IDS, PRIVILEGED_ROLE_IDS, role id, protects).
+    static let roleRule: [([String]?, [String], String, Bool)] = [
+        (nil, [], "88d8e3e3-8f55-4a1e-953a-9b9898b8876b", false),  // Directory Readers: issuable
+        (nil, [], "95e79109-95c0-4d8e-aee3-d01accf2d47b", false),  // Guest Inviter
+        (nil, [], "966707d0-3269-4727-9be2-8c3a10f19b9d", false),  // Password Administrator
+        (nil, [], "17315797-102d-40b4-93e0-432062caca18", true),   // Compliance Administrator
+        (nil, [], "69091246-20e8-4a56-aa4d-066075b2a7a8", true),   // Teams Administrator
+        (nil, [], "cccccccc-0000-4000-8000-000000000001", true),   // a custom role
+        (nil, [], "c4e39bd9-1100-46d3-8c65-fb160da0071f", true),   // Authentication Administrator: stricter than Microsoft
+        (nil, [], "not-a-guid", true),                              // unreadable: fail closed
+        (nil, ["88d8e3e3-8f55-4a1e-953a-9b9898b8876b"], "88d8e3e3-8f55-4a1e-953a-9b9898b8876b", true),  // privileged beats issuable
+        (["62e90394-69f5-4237-9190-012177145e10"], [], "62e90394-69f5-4237-9190-012177145e10", true),     // the eight: always
+        (["17315797-102d-40b4-93e0-432062caca18"], [], "17315797-102d-40b4-93e0-432062caca18", false),    // the override replaces the list
+        (["17315797-102d-40b4-93e0-432062caca18"], [], "88d8e3e3-8f55-4a1e-953a-9b9898b8876b", true),
+    ]
+
+    @Test(arguments: roleRule)
+    func aRoleProtectsUnlessIssuable(issuable: [String]?, privileged: [String], role: String, protects: Bool) {
+        let rule = ProtectedRoles.Rule(issuable: issuable?.compactMap { GUID($0) }, privileged: privileged.compactMap { GUID($0) })
+        #expect(rule.protects(role) == protects)
+    }
+
+    @Test func theEightRolesOfTheOriginalAreNeverIssuable() {
         #expect(ProtectedRoles.alwaysProtected.count == 8)
-        #expect(ProtectedRoles.set(override: nil) == ProtectedRoles.defaultSet)
-        #expect(ProtectedRoles.defaultSet.isSuperset(of: ProtectedRoles.alwaysProtected))
-        // Not labelled privileged by Microsoft, protected here (SPEC 7.2).
-        for id in ["29232cdf-9323-42fd-ade2-1d097af3e4de", "f28a1f50-f6e7-4571-818b-6a12f2af6b6c", "fdd7a751-b60b-444a-984c-02652fe8fa1c", "0526716b-113d-4c15-b2c8-68e3c22b9f80"] {
-            #expect(ProtectedRoles.defaultSet.contains(GUID(id)!))
-        }
-        #expect(!ProtectedRoles.defaultSet.contains(GUID("88d8e3e3-8f55-4a1e-953a-9b9898b8876b")!))
+        #expect(ProtectedRoles.defaultIssuable.count == 7)
+        #expect(ProtectedRoles.defaultIssuable.isDisjoint(with: ProtectedRoles.alwaysProtected))
+        let everything = ProtectedRoles.Rule(issuable: Array(ProtectedRoles.alwaysProtected), privileged: [])
+        #expect(ProtectedRoles.alwaysProtected.allSatisfy { everything.protects($0.value) })
     }
 
     @Test(arguments: [("de-DE", true), ("de", true), ("DE-at", true), ("en-US", false), (nil as String?, false), ("fr-FR", false)])

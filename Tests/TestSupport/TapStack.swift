@@ -41,10 +41,13 @@ public final class TapStack: Sendable {
     }
 
     public static func start(seed: Seed, apps: Apps = .both, settings: [String: String] = [:], helpdeskSettings: [String: String] = [:],
-                             selfServiceSettings: [String: String] = [:], helpdeskInstances: Int = 1) async throws -> TapStack {
+                             selfServiceSettings: [String: String] = [:], helpdeskInstances: Int = 1,
+                             withheldGraphPermissions: Set<String> = []) async throws -> TapStack {
         var logger = Logger(label: "test-tenant")
         logger.logLevel = .critical
-        let tenant = try await DevTenantServer.start(seed: seed, options: DevTenantOptions(), port: 0, logger: logger)
+        var options = DevTenantOptions()
+        options.managedIdentities[0].graphPermissions.subtract(withheldGraphPermissions)
+        let tenant = try await DevTenantServer.start(seed: seed, options: options, port: 0, logger: logger)
         let logs = LogCollector()
         var started: [FunctionAppHost] = []
         let http = OutboundHTTP.makeClient()
@@ -141,9 +144,11 @@ public final class TapStack: Sendable {
 /// Runs `body` with a started stack and always shuts it down.
 public func withTapStack<T>(seed: Seed, apps: TapStack.Apps = .both, settings: [String: String] = [:], helpdeskSettings: [String: String] = [:],
                             selfServiceSettings: [String: String] = [:], helpdeskInstances: Int = 1,
+                            withheldGraphPermissions: Set<String> = [],
                             _ body: (TapStack) async throws -> T) async throws -> T {
     let stack = try await TapStack.start(seed: seed, apps: apps, settings: settings, helpdeskSettings: helpdeskSettings,
-                                         selfServiceSettings: selfServiceSettings, helpdeskInstances: helpdeskInstances)
+                                         selfServiceSettings: selfServiceSettings, helpdeskInstances: helpdeskInstances,
+                                         withheldGraphPermissions: withheldGraphPermissions)
     do {
         let result = try await body(stack)
         await stack.shutdown()

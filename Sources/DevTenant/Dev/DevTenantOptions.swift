@@ -14,12 +14,27 @@ public struct DevTenantOptions: Sendable {
         }
     }
 
+    /// A Function App's system-assigned managed identity: `/msi/token` picks it by the
+    /// `X-IDENTITY-HEADER` value the app was given (on Azure each app has its own endpoint secret),
+    /// and its tokens carry `graphPermissions` as the `roles` claim, the application permissions
+    /// granted to it, which the simulated Graph checks on every call.
+    public struct ManagedIdentity: Sendable, Equatable {
+        public var header: String
+        public var objectId: String
+        public var clientId: String
+        public var graphPermissions: Set<String>
+
+        public init(header: String, objectId: String, clientId: String, graphPermissions: Set<String>) {
+            self.header = header
+            self.objectId = objectId
+            self.clientId = clientId
+            self.graphPermissions = graphPermissions
+        }
+    }
+
     public var apps: [RegisteredApp]
-    /// The value both apps receive as `IDENTITY_HEADER`; `/msi/token` requires it.
-    public var identityHeader: String
-    /// The object id of the Function Apps' managed identity in managed-identity tokens.
-    public var managedIdentityObjectId: String
-    public var managedIdentityClientId: String
+    /// The managed identities `/msi/token` serves; the first is the default one.
+    public var managedIdentities: [ManagedIdentity]
     public var managedIdentityTokenLifetimeSeconds: Int
     public var accessTokenLifetimeSeconds: Int
 
@@ -31,17 +46,28 @@ public struct DevTenantOptions: Sendable {
             RegisteredApp(name: "selfservice", clientId: selfServiceClientId, redirectURIs: []),
             RegisteredApp(name: "helpdesk", clientId: helpdeskClientId, redirectURIs: []),
         ],
-        identityHeader: String = "ephemgate-dev",
-        managedIdentityObjectId: String = "99999999-0000-4000-8000-000000000001",
-        managedIdentityClientId: String = "99999999-0000-4000-8000-000000000002",
+        managedIdentities: [ManagedIdentity] = [
+            ManagedIdentity(header: "ephemgate-dev", objectId: "99999999-0000-4000-8000-000000000001",
+                            clientId: "99999999-0000-4000-8000-000000000002", graphPermissions: productGraphPermissions),
+        ],
         managedIdentityTokenLifetimeSeconds: Int = 86400,
         accessTokenLifetimeSeconds: Int = 3600
     ) {
         self.apps = apps
-        self.identityHeader = identityHeader
-        self.managedIdentityObjectId = managedIdentityObjectId
-        self.managedIdentityClientId = managedIdentityClientId
+        self.managedIdentities = managedIdentities
         self.managedIdentityTokenLifetimeSeconds = managedIdentityTokenLifetimeSeconds
         self.accessTokenLifetimeSeconds = accessTokenLifetimeSeconds
     }
+
+    /// The default identity's `IDENTITY_HEADER` value.
+    public var identityHeader: String { managedIdentities.first?.header ?? "" }
+
+    /// Every Graph application permission `infra/graph-permissions.json` grants to either app with
+    /// every condition on: what the default identity holds, so tests run with exactly the
+    /// product's grants (a test compares this list with the file).
+    public static let productGraphPermissions: Set<String> = [
+        "User.Read.All", "GroupMember.Read.All", "RoleManagement.Read.Directory", "PrivilegedEligibilitySchedule.Read.AzureADGroup",
+        "AdministrativeUnit.Read.All", "Policy.Read.AuthenticationMethod", "UserAuthMethod-TAP.ReadWrite.All",
+        "UserAuthenticationMethod.Read.All", "Mail.Send", "AuditLog.Read.All",
+    ]
 }

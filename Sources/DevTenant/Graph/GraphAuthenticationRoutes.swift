@@ -42,6 +42,11 @@ struct GraphAuthenticationRoutes {
                 members.append(("id", .string(StableId.guid(userId, String(index), method.type))))
                 if let name = method.displayName { members.append(("displayName", .string(name))) }
                 members.append(("createdDateTime", .string(ISOTime.string(StableId.pastDate(userId, String(index)), fractional: false))))
+                // A security key's attestation facts (fixture auth-methods-list, fido2 resource).
+                if method.type == "fido2AuthenticationMethod" {
+                    members += [("aaGuid", .string(StableId.guid("aaguid", method.displayName ?? ""))), ("model", .optional(method.displayName)),
+                                ("attestationCertificates", .array([])), ("attestationLevel", .string("notAttested"))]
+                }
             }
             items.append(.object(members))
         }
@@ -75,6 +80,11 @@ struct GraphAuthenticationRoutes {
     /// one-time use when the policy demands it), external guests, the policy (disabled, or the
     /// user not included or excluded).
     func createTemporaryAccessPass(_ user: Seed.User, _ request: GraphRequest, _ reply: GraphReply) throws(GraphProblem) -> Response {
+        // Members of a restricted-management administrative unit can only be changed by roles
+        // scoped to that unit; application permissions are refused (SPEC 7.2, docs/graph-calls.md).
+        if graph.directory.administrativeUnits(of: user.id).contains(where: { $0.isMemberManagementRestricted == true }) {
+            throw GraphProblem(status: 403, code: "accessDenied", message: "Insufficient privileges to complete the operation.")
+        }
         let body = try request.jsonObject(emptyIsObject: true, problem: .methodBadRequest("The request body is not a valid JSON object."))
         let allowed: Set<String> = ["@odata.type", "startDateTime", "lifetimeInMinutes", "isUsableOnce"]
         if let unknown = body.keys.sorted().first(where: { !allowed.contains($0) }) {

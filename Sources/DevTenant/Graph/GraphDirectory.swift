@@ -47,6 +47,38 @@ struct GraphDirectory: Sendable {
         groupIndex[id.lowercased()].map { groups[$0] }
     }
 
+    var administrativeUnits: [Seed.AdministrativeUnit] { seed.administrativeUnits ?? [] }
+
+    func administrativeUnit(_ id: String) -> Seed.AdministrativeUnit? {
+        administrativeUnits.first { $0.id.lowercased() == id.lowercased() }
+    }
+
+    /// The units `userId` is a member of, in seed order (units do not nest).
+    func administrativeUnits(of userId: String) -> [Seed.AdministrativeUnit] {
+        let lower = userId.lowercased()
+        return administrativeUnits.filter { unit in unit.members.contains { $0.lowercased() == lower } }
+    }
+
+    /// The groups `memberId` is a direct member of, in seed order.
+    func directGroups(of memberId: String) -> [Seed.Group] {
+        let ids = Set(parents[memberId.lowercased()] ?? [])
+        return groups.filter { ids.contains($0.id.lowercased()) }
+    }
+
+    /// The built-in roles `principalId` holds through an active tenant-wide assignment, directly or
+    /// (with `transitive`) through a group: Graph lists these as `directoryRole` objects in
+    /// `memberOf` / `transitiveMemberOf`.
+    func directoryRoleTemplates(of principalId: String, transitive: Bool) -> [String] {
+        var principals: Set<String> = [principalId.lowercased()]
+        if transitive { principals.formUnion(transitiveGroupIds(of: principalId)) }
+        var found: [String] = []
+        for assignment in seed.roleAssignments ?? [] where principals.contains(assignment.principalId.lowercased())
+            && (assignment.directoryScopeId ?? "/") == "/" && !found.contains(assignment.roleDefinitionId.lowercased()) {
+            found.append(assignment.roleDefinitionId.lowercased())
+        }
+        return found
+    }
+
     /// The ids of every group `memberId` belongs to, directly or through nested groups.
     func transitiveGroupIds(of memberId: String) -> Set<String> {
         var found = Set<String>()

@@ -62,7 +62,7 @@ enum GraphPaging {
     /// the first page of an advanced query with `$count=true`.
     static func collection(context: String, items: [GraphJSON], nextLink: String? = nil, count: Int? = nil, request: GraphRequest) -> GraphJSON {
         var members: [(String, GraphJSON)] = [("@odata.context", .string(context))]
-        if let count, request.query.count == true, request.query.skipToken == nil { members.append(("@odata.count", .int(count))) }
+        if let count, request.query.advanced, request.query.skipToken == nil { members.append(("@odata.count", .int(count))) }
         if let nextLink { members.append(("@odata.nextLink", .string(nextLink))) }
         members.append(("value", .array(items)))
         return .object(members)

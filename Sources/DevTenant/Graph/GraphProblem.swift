@@ -77,7 +77,7 @@ struct GraphProblem: Error, Equatable {
         case 401: invalidToken("Access token validation failure.")
         case 403: GraphProblem(status: 403, code: "Authorization_RequestDenied", message: "Insufficient privileges to complete the operation.")
         case 404: resourceNotFound("injected")
-        case 429: GraphProblem(status: 429, code: "TooManyRequests", message: "Too many requests.")
+        case 429: GraphProblem(status: 429, code: "TooManyRequests", message: "Please retry again later.")
         case 503: GraphProblem(status: 503, code: "serviceNotAvailable", message: "The service is temporarily unavailable.")
         case 504: GraphProblem(status: 504, code: "UnknownError", message: "The gateway timed out.")
         default: GraphProblem(status: status, code: "generalException", message: "General exception while processing.")

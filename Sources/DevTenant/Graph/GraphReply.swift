@@ -50,14 +50,19 @@ struct GraphReply: Sendable {
         if problem.status == 401, let authority {
             fields[.wwwAuthenticate] = #"Bearer realm="", authorization_uri="\#(authority)/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000""#
         }
+        var inner: [(String, GraphJSON)] = [
+            ("date", .string(Self.innerErrorDate(Date()))),
+            ("request-id", .string(requestId)),
+            ("client-request-id", .string(clientRequestId ?? requestId)),
+        ]
+        // Throttling nests its own code, message and status (fixture error-429-throttled).
+        if problem.status == 429 {
+            inner = [("code", .string("429"))] + inner + [("message", .string("Please retry after")), ("status", .string("429"))]
+        }
         let body = GraphJSON.object([("error", .object([
             ("code", .string(problem.code)),
             ("message", .string(problem.message)),
-            ("innerError", .object([
-                ("date", .string(Self.innerErrorDate(Date()))),
-                ("request-id", .string(requestId)),
-                ("client-request-id", .string(clientRequestId ?? requestId)),
-            ])),
+            ("innerError", .object(inner)),
         ]))])
         return Response(status: .init(code: problem.status), headers: fields, body: .init(byteBuffer: ByteBuffer(string: body.text)))
     }

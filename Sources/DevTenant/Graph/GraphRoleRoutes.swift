@@ -49,7 +49,7 @@ struct GraphRoleRoutes {
             return Record(
                 properties: ["principalid": principal, "roledefinitionid": role, "directoryscopeid": scope],
                 json: .object([("id", .string(StableId.opaque("assignment", principal, role, scope))), ("principalId", .string(principal)),
-                               ("directoryScopeId", .string(scope)), ("roleDefinitionId", .string(role))]))
+                               ("resourceScope", .string(scope)), ("directoryScopeId", .string(scope)), ("roleDefinitionId", .string(role))]))
         }
         let items = try select(records, request, allowed: ["principalid", "roledefinitionid", "directoryscopeid"],
                                required: ["principalid", "roledefinitionid"]) { message in
@@ -61,11 +61,12 @@ struct GraphRoleRoutes {
     func eligibilities(_ request: GraphRequest, _ reply: GraphReply) throws(GraphProblem) -> Response {
         let records = (graph.directory.seed.roleEligibilities ?? []).map { eligibility in
             let principal = eligibility.principalId.lowercased(), role = eligibility.roleDefinitionId.lowercased()
+            let scope = eligibility.directoryScopeId ?? "/"
             return Record(
-                properties: ["principalid": principal, "roledefinitionid": role, "directoryscopeid": "/", "membertype": "Direct"],
+                properties: ["principalid": principal, "roledefinitionid": role, "directoryscopeid": scope, "membertype": "Direct"],
                 json: .object([
-                    ("id", .string(StableId.opaque("eligibility", principal, role))), ("principalId", .string(principal)),
-                    ("roleDefinitionId", .string(role)), ("directoryScopeId", .string("/")), ("appScopeId", .null),
+                    ("id", .string(StableId.opaque("eligibility", principal, role, scope))), ("principalId", .string(principal)),
+                    ("roleDefinitionId", .string(role)), ("directoryScopeId", .string(scope)), ("appScopeId", .null),
                     ("startDateTime", .string(Self.scheduleStart)), ("endDateTime", .null), ("memberType", .string("Direct")),
                     ("roleEligibilityScheduleId", .string(StableId.guid("eligibility-schedule", principal, role))),
                 ]))
@@ -84,7 +85,6 @@ struct GraphRoleRoutes {
                     ("id", .string(StableId.opaque("group-eligibility", principal, group, eligibility.accessId))),
                     ("accessId", .string(eligibility.accessId)), ("principalId", .string(principal)), ("groupId", .string(group)),
                     ("memberType", .string("Direct")), ("startDateTime", .string(Self.scheduleStart)), ("endDateTime", .null),
-                    ("eligibilityScheduleId", .string(StableId.guid("group-eligibility-schedule", principal, group, eligibility.accessId))),
                 ]))
         }
         let items = try select(records, request, allowed: ["principalid", "groupid", "accessid", "membertype"],

@@ -23,7 +23,11 @@ struct GraphService<Context: RequestContext>: RouterMiddleware {
         guard let version = Self.version(of: path) else { return try await next(request, context) }
         let reply = GraphReply(headers: request.headers)
         let authority = "\(tenant.baseURL)/\(tenant.seed.tenantId)"
-        if let problem = authenticate(request.headers) { return reply.error(problem, authority: authority) }
+        let claims: [String: JSONValue]
+        switch authenticate(request.headers) {
+        case .success(let found): claims = found
+        case .failure(let problem): return reply.error(problem, authority: authority)
+        }
         let body: [UInt8]
         do {
             body = Array(buffer: try await request.body.collect(upTo: Self.maxBody))
@@ -34,7 +38,7 @@ struct GraphService<Context: RequestContext>: RouterMiddleware {
             let graphRequest = try GraphRequest(method: request.method.rawValue.uppercased(), version: version, rawPath: path,
                                                 query: request.uri.query, headers: request.headers, body: body,
                                                 origin: "http://" + (request.head.authority ?? "127.0.0.1:\(tenant.port)"))
-            return try GraphRouter(graph: tenant.graph).respond(graphRequest, reply: reply)
+            return try GraphRouter(graph: tenant.graph).respond(graphRequest, granted: GraphPermissions.granted(by: claims), reply: reply)
         } catch {
             return reply.error(error)
         }
@@ -45,22 +49,19 @@ struct GraphService<Context: RequestContext>: RouterMiddleware {
         return nil
     }
 
-    /// `nil` when the request carries a token Graph would accept, else the 401.
-    func authenticate(_ headers: HTTPFields) -> GraphProblem? {
-        guard let authorization = headers[.authorization], !authorization.isEmpty else { return .invalidToken("Access token is empty.") }
+    /// The claims of a token Graph would accept, else the 401.
+    func authenticate(_ headers: HTTPFields) -> Result<[String: JSONValue], GraphProblem> {
+        guard let authorization = headers[.authorization], !authorization.isEmpty else { return .failure(.invalidToken("Access token is empty.")) }
         let parts = authorization.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return .invalidToken("Access token is empty.") }
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return .failure(.invalidToken("Access token is empty.")) }
         let token = String(parts[1].trimmingASCIIWhitespace())
         guard token.split(separator: ".", omittingEmptySubsequences: false).count == 3 else {
-            return .invalidToken("IDX14100: JWT is not well formed, there are no dots (.).")
+            return .failure(.invalidToken("IDX14100: JWT is not well formed, there are no dots (.)."))
         }
         let tenantId = tenant.seed.tenantId
         let check = ResourceTokenCheck(tenantId: tenantId, signer: tenant.signer, audiences: Self.audiences)
         let issuers: Set<String> = ["https://sts.windows.net/\(tenantId)/", "\(tenant.baseURL)/\(tenantId)/v2.0"]
-        switch check.claims(of: token, issuers: issuers) {
-        case .success: return nil
-        case .failure(let failure): return .invalidToken(failure.graphMessage)
-        }
+        return check.claims(of: token, issuers: issuers).mapError { .invalidToken($0.graphMessage) }
     }
 }
 
@@ -76,6 +77,8 @@ struct GraphRequest {
     var headers: HTTPFields
     var body: [UInt8]
     var origin: String
+    /// The application permissions (or delegated scopes) of the caller's token.
+    var granted: Set<String> = []
 
     init(method: String, version: String, rawPath: String, query: String?, headers: HTTPFields, body: [UInt8], origin: String) throws(GraphProblem) {
         self.method = method
@@ -115,9 +118,10 @@ enum GraphRoute: Equatable {
     case listUsers, user(String)
     case authenticationMethods(String), temporaryAccessPasses(String), createTemporaryAccessPass(String)
     case temporaryAccessPass(String, String), deleteTemporaryAccessPass(String, String)
-    case transitiveMemberOf(String, cast: Bool), ownedObjects(String, cast: Bool), checkMemberGroups(String)
+    case transitiveMemberOf(String, cast: String?), memberOf(String, cast: String?), ownedObjects(String, cast: String?)
+    case checkMemberGroups(String), getMemberGroups(String), manager(String)
     case sendMail(String)
-    case listGroups, group(String)
+    case listGroups, group(String), administrativeUnit(String)
     case tapPolicy, roleAssignments, roleEligibilities, groupEligibilities
 
     /// Static segments match case-insensitively, as Graph's do.
@@ -127,6 +131,8 @@ enum GraphRoute: Equatable {
         case ("GET", "users") where lower.count == 1: return .listUsers
         case ("GET", "groups") where lower.count == 1: return .listGroups
         case ("GET", "groups") where lower.count == 2: return .group(segments[1])
+        case ("GET", "administrativeunits") where lower.count == 2: return .administrativeUnit(segments[1])
+        case ("GET", "directory") where lower.count == 3 && lower[1] == "administrativeunits": return .administrativeUnit(segments[2])
         case (_, "users") where lower.count >= 2: return userRoute(method: method, id: segments[1], rest: Array(lower.dropFirst(2)), segments: segments)
         default: break
         }
@@ -141,16 +147,19 @@ enum GraphRoute: Equatable {
     }
 
     private static func userRoute(method: String, id: String, rest: [String], segments: [String]) -> GraphRoute? {
-        let cast = rest.count == 2 && rest[1] == "microsoft.graph.group"
+        let cast = rest.count == 2 ? segments[3] : nil
         switch (method, rest) {
         case ("GET", []): return .user(id)
         case ("GET", ["authentication", "methods"]): return .authenticationMethods(id)
         case ("GET", ["authentication", "temporaryaccesspassmethods"]): return .temporaryAccessPasses(id)
         case ("POST", ["authentication", "temporaryaccesspassmethods"]): return .createTemporaryAccessPass(id)
         case ("POST", ["checkmembergroups"]): return .checkMemberGroups(id)
+        case ("POST", ["getmembergroups"]): return .getMemberGroups(id)
+        case ("GET", ["manager"]): return .manager(id)
         case ("POST", ["sendmail"]): return .sendMail(id)
-        case ("GET", _) where rest.first == "transitivememberof" && (rest.count == 1 || cast): return .transitiveMemberOf(id, cast: cast)
-        case ("GET", _) where rest.first == "ownedobjects" && (rest.count == 1 || cast): return .ownedObjects(id, cast: cast)
+        case ("GET", _) where rest.first == "transitivememberof" && rest.count <= 2: return .transitiveMemberOf(id, cast: cast)
+        case ("GET", _) where rest.first == "memberof" && rest.count <= 2: return .memberOf(id, cast: cast)
+        case ("GET", _) where rest.first == "ownedobjects" && rest.count <= 2: return .ownedObjects(id, cast: cast)
         default: break
         }
         guard rest.count == 3, rest[0] == "authentication", rest[1] == "temporaryaccesspassmethods" else { return nil }
@@ -166,10 +175,14 @@ enum GraphRoute: Equatable {
 struct GraphRouter {
     let graph: DevGraph
 
-    func respond(_ request: GraphRequest, reply: GraphReply) throws(GraphProblem) -> Response {
+    /// `granted`: the application permissions (or delegated scopes) of the caller's token.
+    func respond(_ incoming: GraphRequest, granted: Set<String>, reply: GraphReply) throws(GraphProblem) -> Response {
+        var request = incoming
+        request.granted = granted
         guard let route = GraphRoute.match(method: request.method, segments: request.segments) else {
             throw .unsupported(method: request.method, path: request.rawPath)
         }
+        if let denied = GraphPermissions.check(route, granted: granted) { throw denied }
         let directory = graph.directory
         func user(_ key: String) throws(GraphProblem) -> Seed.User {
             guard let user = directory.user(key) else { throw .resourceNotFound(key) }
@@ -188,13 +201,25 @@ struct GraphRouter {
         case .tapPolicy: return reply.json(directory.tapPolicy.json(context: request.context("policies/authenticationMethodsPolicy/authenticationMethodConfigurations/$entity")))
         case .transitiveMemberOf(let key, let cast):
             let member = try user(key)
-            return try groups.memberships(directory.transitiveGroups(of: member.id), cast: cast, request, reply)
+            let items = directory.transitiveGroups(of: member.id).map(GraphGroupRoutes.Item.group)
+                + directory.directoryRoleTemplates(of: member.id, transitive: true).map { .role(template: $0) }
+                + directory.administrativeUnits(of: member.id).map(GraphGroupRoutes.Item.unit)
+            return try groups.memberships(items, cast: cast, transitive: true, request, reply)
+        case .memberOf(let key, let cast):
+            let member = try user(key)
+            let items = directory.directGroups(of: member.id).map(GraphGroupRoutes.Item.group)
+                + directory.directoryRoleTemplates(of: member.id, transitive: false).map { .role(template: $0) }
+                + directory.administrativeUnits(of: member.id).map(GraphGroupRoutes.Item.unit)
+            return try groups.memberships(items, cast: cast, transitive: false, request, reply)
         case .ownedObjects(let key, let cast):
             let owner = try user(key)
-            return try groups.memberships(directory.ownedGroups(of: owner.id), cast: cast, request, reply)
+            return try groups.memberships(directory.ownedGroups(of: owner.id).map(GraphGroupRoutes.Item.group), cast: cast, transitive: false, request, reply)
         case .checkMemberGroups(let key): return try groups.checkMemberGroups(try user(key), request, reply)
+        case .getMemberGroups(let key): return try groups.getMemberGroups(try user(key), request, reply)
+        case .manager(let key): return try users.manager(of: try user(key), request, reply)
         case .listGroups: return try groups.list(request, reply)
         case .group(let id): return try groups.get(id, request, reply)
+        case .administrativeUnit(let id): return try groups.administrativeUnit(id, request, reply)
         case .roleAssignments: return try roles.assignments(request, reply)
         case .roleEligibilities: return try roles.eligibilities(request, reply)
         case .groupEligibilities: return try roles.groupEligibilities(request, reply)

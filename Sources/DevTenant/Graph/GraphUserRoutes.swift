@@ -26,4 +26,16 @@ struct GraphUserRoutes {
         let context = request.context("users" + DirectoryProjection.contextSuffix(select) + "/$entity")
         return reply.json(UserProjection.json(user, select: select).inserting("@odata.context", .string(context)))
     }
+
+    /// `GET /users/{id}/manager`: the manager as a `directoryObject` (so with `@odata.type`), or
+    /// Graph's 404 when none is set (docs/graph-calls.md, user-list-manager).
+    func manager(of user: Seed.User, _ request: GraphRequest, _ reply: GraphReply) throws(GraphProblem) -> Response {
+        try request.query.refuseExpand()
+        try request.query.refuse(["$filter", "$top", "$search", "$orderby", "$count"])
+        guard let managerId = user.manager, let manager = graph.directory.user(managerId) else { throw .resourceNotFound("manager") }
+        let select = try UserProjection.resolve(request.query.select)
+        return reply.json(UserProjection.json(manager, select: select)
+            .inserting("@odata.type", .string("#microsoft.graph.user"))
+            .inserting("@odata.context", .string(request.context("directoryObjects/$entity"))))
+    }
 }

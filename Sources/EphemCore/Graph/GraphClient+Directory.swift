@@ -41,22 +41,85 @@ extension GraphClient {
         }
     }
 
-    /// Every group the user is in, directly or nested, all pages (reference 4.4).
-    public func transitiveGroups(user: GUID) async throws(GraphError) -> [DirectoryGroup] {
-        try await groups(at: "/v1.0/users/\(user.value)/transitiveMemberOf/microsoft.graph.group?$select=\(Self.groupSelect)&$top=999")
+    /// The ids of every security group the user is a member of, nested membership included, in
+    /// one call (`POST /users/{id}/getMemberGroups`, docs/graph-calls.md #14). Graph takes the
+    /// call on a user only with `securityEnabledOnly: true`; role-assignable groups are always
+    /// security groups, and `BLOCKED_GROUP_IDS` is also checked with `checkMemberGroups`, which
+    /// sees every kind. A basic call: it needs no `ConsistencyLevel` and reads the directory's
+    /// consistent store, unlike the cast `transitiveMemberOf` list, which Graph documents as an
+    /// advanced (eventually consistent) query. Graph returns at most `getMemberGroupsLimit` ids and
+    /// refuses more (400): an answer at the limit may be cut short, so it fails closed too.
+    public func memberGroupIds(user: GUID) async throws(GraphError) -> Set<GUID> {
+        let body = JSONValue.object(["securityEnabledOnly": .bool(true)])
+        let reply = try await call("POST", "/v1.0/users/\(user.value)/getMemberGroups", body: body)
+        guard let values = reply.json?["value"]?.arrayValue else { throw .unavailable(detail: "unreadable getMemberGroups answer") }
+        guard values.count < Self.getMemberGroupsLimit else {
+            throw .unavailable(detail: "getMemberGroups returned \(values.count) ids, the most Graph returns: the list may be cut short")
+        }
+        var ids = Set<GUID>()
+        for value in values {
+            guard let id = value.stringValue.flatMap({ GUID($0) }) else { throw .unavailable(detail: "getMemberGroups returned a non-GUID") }
+            ids.insert(id)
+        }
+        return ids
     }
 
-    /// Groups the user owns.
-    public func ownedGroups(user: GUID) async throws(GraphError) -> [DirectoryGroup] {
-        try await groups(at: "/v1.0/users/\(user.value)/ownedObjects/microsoft.graph.group?$select=\(Self.groupSelect)&$top=999")
+    /// The most group ids `getMemberGroups` returns in one answer (docs/graph-calls.md).
+    public static let getMemberGroupsLimit = 11_000
+
+    /// Every role-assignable group of the tenant (`GET /groups?$filter=isAssignableToRole eq true`,
+    /// a basic query; Microsoft's own guidance for finding group-based role holders lists them this
+    /// way). A tenant holds at most 500, and `isAssignableToRole` is fixed when a group is created,
+    /// so one page of 999 normally holds them all; further pages are followed.
+    public func roleAssignableGroups() async throws(GraphError) -> [DirectoryGroup] {
+        let filter = URLQuery.encode("isAssignableToRole eq true")
+        return try await groups(at: "/v1.0/groups?$filter=\(filter)&$select=\(Self.groupSelect)&$top=999")
     }
 
-    /// The groups with these ids (15 per request, concurrently).
-    public func groups(ids: [GUID]) async throws(GraphError) -> [DirectoryGroup] {
-        return try await concurrently(Self.chunks(ids, of: 15)) { chunk throws(GraphError) in
-            let list = chunk.map { ODataLiteral.string($0.value) }.joined(separator: ",")
-            return try await groups(at: "/v1.0/groups?$filter=\(URLQuery.encode("id in (\(list))"))&$select=\(Self.groupSelect)")
-        }.flatMap { $0 }
+    /// The directory objects the user owns, directly (`GET /users/{id}/ownedObjects`, uncast: a
+    /// basic query). Items are groups, applications, service principals or devices, each with its
+    /// `@odata.type`; callers keep what they need by type.
+    public func ownedObjects(user: GUID) async throws(GraphError) -> [DirectoryObject] {
+        let items = try await collection("/v1.0/users/\(user.value)/ownedObjects?$top=999")
+        return try items.map { (item) throws(GraphError) -> DirectoryObject in
+            guard let object = DirectoryObject(json: item) else { throw .unavailable(detail: "an owned object without an id") }
+            return object
+        }
+    }
+
+    /// The administrative units the user is a member of, with whether each restricts management
+    /// of its members (`GET /users/{id}/transitiveMemberOf/microsoft.graph.administrativeUnit`;
+    /// docs/graph-calls.md #3, #5). Units do not nest, so the transitive list holds exactly the
+    /// direct units; it is used because its application permission is documented as
+    /// `User.Read.All` (the direct `memberOf` list's is unclear), and the units' properties need
+    /// `AdministrativeUnit.Read.All`. A cast is an advanced query, so the call carries
+    /// `ConsistencyLevel: eventual` and `$count=true`; the eventual consistency is acceptable
+    /// here because Graph itself refuses an application's write to a restricted unit's member
+    /// (403), which the create maps to the same refusal.
+    public func administrativeUnits(user: GUID) async throws(GraphError) -> [AdministrativeUnit] {
+        let items = try await collection(
+            "/v1.0/users/\(user.value)/transitiveMemberOf/microsoft.graph.administrativeUnit?$select=id,displayName,isMemberManagementRestricted&$count=true&$top=999",
+            headers: [("ConsistencyLevel", "eventual")])
+        var units: [AdministrativeUnit] = []
+        for item in items {
+            // A cast list holds only units; anything else Graph might add is not a unit.
+            if let type = item["@odata.type"]?.stringValue, type != "#microsoft.graph.administrativeUnit" { continue }
+            guard let unit = AdministrativeUnit(json: item) else { throw .unavailable(detail: "an administrative unit without an id") }
+            units.append(unit)
+        }
+        return units
+    }
+
+    /// The user's manager (`GET /users/{id}/manager`), or nil when none is set (Graph answers 404).
+    public func manager(of user: GUID) async throws(GraphError) -> DirectoryUser? {
+        let reply: Reply
+        do throws(GraphError) {
+            reply = try await call("GET", "/v1.0/users/\(user.value)/manager?$select=\(Self.userSelect)")
+        } catch .notFound {
+            return nil
+        }
+        guard let json = reply.json, let manager = DirectoryUser(json: json) else { throw .unavailable(detail: "unreadable manager") }
+        return manager
     }
 
     private func groups(at path: String) async throws(GraphError) -> [DirectoryGroup] {

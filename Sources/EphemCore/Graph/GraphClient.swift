@@ -87,6 +87,12 @@ public struct GraphClient: Sendable {
                 case 404:
                     throw GraphError.notFound(code: Self.errorCode(json) ?? "notFound")
                 case 400, 403, 409:
+                    if response.status == 403, let code = Self.errorCode(json), Self.permissionCodes.contains(code) {
+                        // The backend's own identity lacks an application permission: an
+                        // operator must grant it (infra/graph-permissions.json); say so plainly.
+                        logger.error("Graph refused the call: the managed identity lacks the application permission it needs (see infra/graph-permissions.json)",
+                                     metadata: ["graph.operation": "\(operation)", "graph.code": "\(code)"])
+                    }
                     throw GraphError.refused(status: response.status, code: Self.errorCode(json) ?? "unknown",
                                              message: json?["error"]?["message"]?.stringValue ?? "")
                 case 429, 500, 502, 503, 504:
@@ -139,6 +145,10 @@ public struct GraphClient: Sendable {
         }
         return items
     }
+
+    /// Graph's codes for a caller without the permission a call needs (reference 7;
+    /// the authentication-methods APIs use `accessDenied`).
+    static let permissionCodes: Set<String> = ["Authorization_RequestDenied", "accessDenied"]
 
     /// Graph's error `code` (reference 7: `{"error":{"code":…}}`).
     static func errorCode(_ json: JSONValue?) -> String? {

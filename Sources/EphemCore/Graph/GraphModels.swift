@@ -106,22 +106,84 @@ public struct AuthenticationMethodSummary: Sendable, Equatable, Codable {
 public struct DirectoryGroup: Sendable, Equatable {
     public var id: GUID
     public var displayName: String?
-    /// Nil when Graph did not say (an object the app cannot read comes back with only its id).
+    /// Graph's `isAssignableToRole`: `true` role-assignable; `false` or JSON `null` (Graph's
+    /// answer for every group created without the flag) not; nil also when the property is absent.
     public var isAssignableToRole: Bool?
+    /// Whether the answer carried the property at all (an object the app cannot fully read comes
+    /// back with only its type and id).
+    public var statesAssignability: Bool
 
     init?(json: JSONValue) {
         guard let id = json["id"]?.stringValue.flatMap({ GUID($0) }) else { return nil }
         self.id = id
         displayName = json["displayName"]?.stringValue
         isAssignableToRole = json["isAssignableToRole"]?.boolValue
+        statesAssignability = json["isAssignableToRole"] != nil
     }
+
+    /// SPEC 7.2: role-assignable when Graph says `true`, or says nothing (fail closed); `false`
+    /// and `null` mean it is not.
+    public var isRoleAssignable: Bool { isAssignableToRole == true || !statesAssignability }
 
     public var label: String { displayName.map { "'\($0)' (\(id))" } ?? id.value }
 }
 
+/// One item of an uncast `directoryObject` collection (`ownedObjects`, `memberOf`): its id and
+/// `@odata.type` (items of such a list normally carry it, e.g. `#microsoft.graph.group`,
+/// `#microsoft.graph.application`, `#microsoft.graph.directoryRole`,
+/// `#microsoft.graph.administrativeUnit`), so a caller never mistakes one kind for another.
+public struct DirectoryObject: Sendable, Equatable {
+    public var id: String
+    /// Nil when the item did not say (Microsoft's own `ownedObjects` example shows `{"id": …}`
+    /// alone).
+    public var odataType: String?
+    public var displayName: String?
+
+    init?(json: JSONValue) {
+        guard let id = json["id"]?.stringValue else { return nil }
+        self.id = id
+        odataType = json["@odata.type"]?.stringValue
+        displayName = json["displayName"]?.stringValue
+    }
+
+    /// The id when this object is, or may be, a group: an item without a type is treated as one,
+    /// so an unlabelled role-assignable group can never slip past the guard (its id is only ever
+    /// compared with the tenant's role-assignable groups).
+    public var groupId: GUID? { odataType == nil || odataType == "#microsoft.graph.group" ? GUID(id) : nil }
+}
+
+/// An administrative unit the user is a member of (docs/graph-calls.md). In a
+/// restricted-management unit only roles scoped to the unit may change its members, and
+/// application permissions are refused (SPEC 7.2).
+public struct AdministrativeUnit: Sendable, Equatable {
+    /// Kept as Graph sent it (only used to name the unit; Microsoft's own example id is not a GUID).
+    public var id: String
+    public var displayName: String?
+    /// `true`: restricted management. Nil when the answer lacks the property: the guard then
+    /// treats the unit as restricted, since it cannot show that it is not.
+    public var isMemberManagementRestricted: Bool?
+    /// Whether the property was present at all (a JSON `null` is present and means "not set").
+    public var statesRestriction: Bool
+
+    init?(json: JSONValue) {
+        guard let id = json["id"]?.stringValue else { return nil }
+        self.id = id
+        displayName = json["displayName"]?.stringValue
+        isMemberManagementRestricted = json["isMemberManagementRestricted"]?.boolValue
+        statesRestriction = json["isMemberManagementRestricted"] != nil
+    }
+
+    /// Restricted, or silent about it (fail closed).
+    public var restrictsManagement: Bool { isMemberManagementRestricted == true || !statesRestriction }
+
+    public var label: String { displayName.map { "'\($0)' (\(id))" } ?? id }
+}
+
 /// A role assignment or eligibility of one principal (reference 4.1, 4.3).
 public struct RoleGrant: Sendable, Equatable {
+    /// The role definition: for built-in roles the template id, for custom roles their own id.
     public var roleDefinitionId: String
+    /// `/` for the tenant, `/administrativeUnits/{id}` for a unit, `/{objectId}` for one object.
     public var directoryScopeId: String?
 }
 

@@ -1,9 +1,30 @@
-/// The directory roles whose holders never get a TAP here (SPEC 7.2, reference 5): every built-in
-/// role Microsoft labels privileged, plus Exchange, SharePoint, Groups and Authentication Policy
-/// Administrator, which are not labelled but can take over much of a tenant. Keys are role
-/// template ids (for built-in roles `roleDefinitionId` is the template id, reference 4.1).
+/// Directory roles as the guard sees them (SPEC 7.2). The default follows Microsoft's rule for
+/// whom an Authentication Administrator may manage (reference 5, "Who can perform sensitive
+/// actions"): holders of no role, or only of the reader-like *issuable* roles below. Every other
+/// role protects its holder: built-in or custom, active or eligible, at any scope. Keys are role
+/// template ids (for built-in roles `roleDefinitionId` is the template id, reference 4.1); the
+/// template ids and names are those of Microsoft's Entra permissions reference
+/// (docs/graph-calls.md, "Built-in roles").
 public enum ProtectedRoles {
+    /// Roles whose holders may still get a TAP (SPEC 7.2's list; `TAP_ISSUABLE_ROLE_IDS`
+    /// replaces it): Directory Readers, Guest Inviter, Message Center Reader, Password
+    /// Administrator, Reports Reader, User Experience Success Manager, Usage Summary Reports Reader.
+    public static let defaultIssuable: Set<GUID> = Set([
+        "88d8e3e3-8f55-4a1e-953a-9b9898b8876b", "95e79109-95c0-4d8e-aee3-d01accf2d47b", "790c1fb9-7f7d-4f88-86a1-ef1f95c05c1b",
+        "966707d0-3269-4727-9be2-8c3a10f19b9d", "4a5d8f65-41da-4de4-8968-e035b65339cf", "27460883-1df1-4691-b032-3b79643e5e63",
+        "75934031-6c7e-415a-99d7-48dbd49e875e",
+    ].compactMap { GUID($0) })
+
+    /// Display names of built-in roles, for audit reasons.
     public static let names: [String: String] = [
+        "88d8e3e3-8f55-4a1e-953a-9b9898b8876b": "Directory Readers",
+        "95e79109-95c0-4d8e-aee3-d01accf2d47b": "Guest Inviter",
+        "790c1fb9-7f7d-4f88-86a1-ef1f95c05c1b": "Message Center Reader",
+        "4a5d8f65-41da-4de4-8968-e035b65339cf": "Reports Reader",
+        "27460883-1df1-4691-b032-3b79643e5e63": "User Experience Success Manager",
+        "75934031-6c7e-415a-99d7-48dbd49e875e": "Usage Summary Reports Reader",
+        "17315797-102d-40b4-93e0-432062caca18": "Compliance Administrator",
+        "69091246-20e8-4a56-aa4d-066075b2a7a8": "Teams Administrator",
         "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",
         "e8611ab8-c189-46e8-94e1-60213ab1f814": "Privileged Role Administrator",
         "7be44c8a-adaf-4e2a-84d6-ab2649e08a13": "Privileged Authentication Administrator",
@@ -44,14 +65,27 @@ public enum ProtectedRoles {
         "f28a1f50-f6e7-4571-818b-6a12f2af6b6c", "b1be1c3e-b65d-4f19-8427-f6fa0d97feb9",
     ].compactMap { GUID($0) })
 
-    public static let defaultSet: Set<GUID> = Set(names.keys.compactMap { GUID($0) })
+    /// The rule: a role protects unless it is issuable; the eight and `PRIVILEGED_ROLE_IDS`
+    /// protect even when listed as issuable. A role id that is not a GUID protects.
+    public struct Rule: Sendable, Equatable {
+        public var issuable: Set<GUID>
+        public var alwaysProtected: Set<GUID>
 
-    /// The protected set: the override when configured (plus the eight), else the default.
-    public static func set(override: [GUID]?) -> Set<GUID> {
-        guard let override else { return defaultSet }
-        return Set(override).union(alwaysProtected)
+        /// `issuable`: `TAP_ISSUABLE_ROLE_IDS` or nil for the default; `privileged`:
+        /// `PRIVILEGED_ROLE_IDS`.
+        public init(issuable: [GUID]?, privileged: [GUID]) {
+            self.issuable = issuable.map(Set.init) ?? ProtectedRoles.defaultIssuable
+            alwaysProtected = ProtectedRoles.alwaysProtected.union(privileged)
+        }
+
+        public func protects(_ roleDefinitionId: String) -> Bool {
+            guard let id = GUID(roleDefinitionId) else { return true }
+            return alwaysProtected.contains(id) || !issuable.contains(id)
+        }
     }
 
+    /// `Global Administrator (62e9…)` for a role the table knows, else `role {id}` (a custom role
+    /// or one newer than the table).
     public static func label(_ id: String) -> String {
         names[id.lowercased()].map { "\($0) (\(id.lowercased()))" } ?? "role \(id.lowercased())"
     }

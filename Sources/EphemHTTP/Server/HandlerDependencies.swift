@@ -34,7 +34,7 @@ public struct HandlerDependencies: Sendable {
             configuration: IssuanceConfiguration(portal: settings.portal, lifetimeMinutes: settings.tapLifetimeMinutes,
                                                  isUsableOnce: settings.tapIsUsableOnce, notificationSender: settings.notificationSender),
             graph: graph,
-            guardrail: TargetGuard(graph: graph, protectedRoles: ProtectedRoles.set(override: settings.privilegedRoleIds), blockedGroups: settings.blockedGroupIds),
+            guardrail: TargetGuard(graph: graph, roles: ProtectedRoles.Rule(issuable: settings.issuableRoleIds, privileged: settings.privilegedRoleIds), blockedGroups: settings.blockedGroupIds),
             limiter: settings.portal == .helpdesk
                 ? RateLimiter(scope: Portal.helpdesk.rawValue, limit: settings.rateLimitPerAgentPerHour, window: 3600, client: tables)
                 : RateLimiter(scope: Portal.selfService.rawValue, limit: settings.selfServiceLimitPerDay, window: 86_400, client: tables),

@@ -18,7 +18,8 @@ extension Settings {
         let displayTimeout = reader.integer("TAP_DISPLAY_TIMEOUT_SECONDS", range: 10...3600, default: defaultDisplayTimeout(portal))
         let sender = reader.mailbox("NOTIFICATION_SENDER")
         let blocked = reader.guidList("BLOCKED_GROUP_IDS") ?? []
-        let privileged = reader.guidList("PRIVILEGED_ROLE_IDS")
+        let privileged = reader.guidList("PRIVILEGED_ROLE_IDS") ?? []
+        let issuable = reader.guidList("TAP_ISSUABLE_ROLE_IDS")
         let agentLimit = reader.integer("RATE_LIMIT_PER_AGENT_PER_HOUR", range: 1...1000, default: 10)
         let selfLimit = reader.integer("SELF_SERVICE_LIMIT_PER_DAY", range: 1...100, default: 5)
         let retention = reader.integer("AUDIT_RETENTION_DAYS", range: 1...3650, default: 400)
@@ -41,7 +42,7 @@ extension Settings {
             authorityHost: authorityHost, requiredAuthContext: authContext, graphEndpoint: graphEndpoint,
             tableEndpoint: tableEndpoint, tapLifetimeMinutes: lifetime, tapIsUsableOnce: usableOnce,
             displayTimeoutSeconds: displayTimeout, notificationSender: sender, blockedGroupIds: blocked,
-            privilegedRoleIds: privileged, rateLimitPerAgentPerHour: agentLimit,
+            privilegedRoleIds: privileged, issuableRoleIds: issuable, rateLimitPerAgentPerHour: agentLimit,
             selfServiceLimitPerDay: selfLimit, auditRetentionDays: retention, corsAllowedOrigins: cors,
             identityEndpoint: identityEndpoint, identityHeader: identityHeader, appRootPath: appRoot
         )

@@ -20,8 +20,12 @@ public struct Settings: Sendable, Equatable {
     public var displayTimeoutSeconds: Int
     public var notificationSender: String?
     public var blockedGroupIds: [GUID]
-    /// `nil`: the built-in protected set (SPEC 7.2).
-    public var privilegedRoleIds: [GUID]?
+    /// `PRIVILEGED_ROLE_IDS`: roles that protect even when listed as issuable (SPEC 7.2), added
+    /// to the eight the Node.js original blocks.
+    public var privilegedRoleIds: [GUID]
+    /// `TAP_ISSUABLE_ROLE_IDS`: the roles whose holders may still get a TAP; nil for Microsoft's
+    /// list (`ProtectedRoles.defaultIssuable`).
+    public var issuableRoleIds: [GUID]?
     public var rateLimitPerAgentPerHour: Int
     public var selfServiceLimitPerDay: Int
     public var auditRetentionDays: Int
