@@ -1,5 +1,6 @@
 import DevTenant
 import Foundation
+import TestSupport
 import Testing
 
 /// The seed file format of SPEC 8.
@@ -28,5 +29,21 @@ struct SeedTests {
         try Data(#"{"tenantId": 5}"#.utf8).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
         #expect { try Seed.load(path: url.path) } throws: { error in "\(error)".contains(url.path) }
+    }
+}
+
+/// The dev tenant's default managed identity holds exactly what infra/graph-permissions.json grants
+/// (every switch on), so every test runs with the product's least-privilege grants: a call that
+/// needs a permission the file lacks fails in the tests as it would in Azure.
+@Suite struct GraphGrantTests {
+    @Test func theDefaultIdentityHoldsExactlyTheInfrastructuresGrants() throws {
+        let grants = try GraphGrants.load(path: TestPaths.repoRoot + "/infra/graph-permissions.json")
+        #expect(DevTenantOptions.productGraphPermissions == grants.all)
+        #expect(!grants.all.contains("UserAuthenticationMethod.ReadWrite.All"))
+        // Per app and per switch, as ephemgate-dev grants them.
+        #expect(!grants.permissions(app: "selfservice", conditions: []).contains("Mail.Send"))
+        #expect(grants.permissions(app: "selfservice", conditions: ["notificationSender"]).contains("Mail.Send"))
+        #expect(!grants.permissions(app: "selfservice", conditions: ["outOfBandDetection"]).contains("AuditLog.Read.All"))
+        #expect(grants.permissions(app: "helpdesk", conditions: ["outOfBandDetection"]).contains("AuditLog.Read.All"))
     }
 }
