@@ -24,7 +24,8 @@ public struct TapIssuer: Sendable {
     let limiter: RateLimiter
     let lock: TargetLock
     let audit: AuditLog
-    let policies: TapPolicyCache
+    /// The tenant's TAP policy, cached; `/api/config` clamps what it reports by it.
+    public let policies: TapPolicyCache
     let notifier: Notifier
     let logger: Logger
     let now: @Sendable () -> Date
