@@ -137,8 +137,8 @@ public struct AuditReconciler: Sendable {
             logger.warning("reconcile: Graph read failed; row deferred", metadata: ["audit.correlation_id": "\(correlation)", "error.detail": "\(error)"])
             return .deferred
         }
+        // Any pass of ours goes, usable or not: none was ever shown.
         let ours = passes.filter { pass in
-            guard pass.isActive else { return false }
             guard let created = pass.createdDateTime.flatMap(GraphDate.parse) else { return true }
             return created >= occurred.addingTimeInterval(-clockSkew)
         }
