@@ -173,6 +173,36 @@ def test_graph_failing_to_create_the_pass_says_nothing_was_issued(stack, portals
         http("DELETE", f"{stack.tenant}/dev/faults")
 
 
+def test_a_502_from_the_host_during_issuance_is_outcome_unknown_and_reloads_the_status(stack, portals):
+    """The Functions host answers 502 when the handler dies mid-request: the pass may exist. Staged
+    by letting the real issuance run and replacing its answer with the host's empty 502; the portal
+    must not say "Nothing was issued", must show no pass, and must reload the user's TAP status,
+    which then shows the pass that really exists."""
+    revoke_for(stack, SAM)
+    portal = portals(stack, "helpdesk")
+    page = portal.sign_in("Hannah Agent")
+    open_user(page, "sam", "Sam User")
+
+    def lose_answer(route):
+        route.fetch()  # the issuance really happens
+        route.fulfill(status=502, body="")
+
+    page.route(re.compile(r".*/api/generate-tap/.*"), lose_answer)
+    try:
+        status_loads = len([url for url in portal.requests if url.endswith(f"/api/users/{SAM}/tap")])
+        issue(page)
+        message = page.locator("#issue-message")
+        expect(message).to_contain_text("it is not known whether a Temporary Access Pass was created")
+        expect(message).not_to_contain_text("Nothing was issued")
+        expect(page.get_by_test_id("tap-card")).to_have_count(0)
+        expect(page.locator("#user-card")).to_contain_text("A Temporary Access Pass is active")
+        assert len([url for url in portal.requests if url.endswith(f"/api/users/{SAM}/tap")]) > status_loads
+        portal.check_clean(secrets=(portal.token(),))
+    finally:
+        page.unroute(re.compile(r".*/api/generate-tap/.*"))
+        revoke_for(stack, SAM)
+
+
 def test_own_account_is_refused(stack, portals):
     portal = portals(stack, "helpdesk")
     page = portal.sign_in("Hannah Agent")

@@ -6,7 +6,7 @@
 import { claimsFromChallenge } from "./auth.js";
 
 export class ApiError extends Error {
-  constructor({ status, code, serverMessage = "", retryAfter = null, reason = null, claims = null }) {
+  constructor({ status, code, serverMessage = "", retryAfter = null, reason = null, claims = null, requestId = null }) {
     super(code);
     this.name = "ApiError";
     this.status = status;
@@ -15,6 +15,8 @@ export class ApiError extends Error {
     this.retryAfter = retryAfter;
     this.reason = reason;
     this.claims = claims;
+    /** Graph's request id of an `upstream_refused` answer, to quote to an administrator. */
+    this.requestId = requestId;
     /** True when the page is leaving for the sign-in page: show the message, do nothing else. */
     this.redirecting = false;
     /** True when a step-up sign-in would loop. */
@@ -67,6 +69,7 @@ export function createApi(auth) {
       serverMessage: (json && typeof json.error === "string" && json.error) || "",
       retryAfter: parseRetryAfter(response.headers.get("Retry-After")),
       reason: (json && typeof json.reason === "string" && json.reason) || null,
+      requestId: (json && typeof json.requestId === "string" && json.requestId) || null,
       claims: response.status === 401 ? claimsFromChallenge(response.headers.get("WWW-Authenticate")) : null,
     });
     if (response.status === 401) {

@@ -65,10 +65,16 @@ export function announce(text) {
  */
 export function errorText(error, context = {}) {
   const code = error && error.code ? error.code : "default";
+  if (context.issuing && isOutcomeUnknown(error)) return t("error.outcome_unknown");
+  if (code === "upstream_refused" && error.requestId) return `${t("error.upstream_refused")} ${t("error.requestId", { id: error.requestId })}`;
   if (code === "rate_limited") {
     const key = context.rateLimitedKey || "error.rate_limited";
     if (error.retryAfter === null || error.retryAfter === undefined) return t(`${key}_nowait`);
     return t(key, { wait: formatDuration(error.retryAfter), time: formatTime(new Date(Date.now() + error.retryAfter * 1000)) });
+  }
+  if (code === "issuance_in_progress") {
+    if (error.retryAfter === null || error.retryAfter === undefined) return t("error.issuance_in_progress_nowait");
+    return t("error.issuance_in_progress", { wait: formatDuration(error.retryAfter), time: formatTime(new Date(Date.now() + error.retryAfter * 1000)) });
   }
   if (code === "auth_context_required" && error.stepUpLoop) return t("error.auth_context_loop");
   if (code === "tap_active" && context.tapActiveKey) return t(context.tapActiveKey);
@@ -78,6 +84,19 @@ export function errorText(error, context = {}) {
   if (has(`error.${code}${issuing}`)) return t(`error.${code}${issuing}`);
   if (has(`error.${code}`)) return t(`error.${code}`);
   return t(`error.default${issuing}`, { status: error && error.status ? error.status : "?" });
+}
+
+/**
+ * True when an issuance ended without telling us whether a pass was created (SPEC 6.4
+ * `outcome_unknown`): the API said so, the Functions host answered 502 or 504 itself (the handler
+ * died or timed out mid-request), or the network failed after the request left. The portal then says
+ * so and reloads the user's TAP status instead of claiming that nothing was issued.
+ */
+export function isOutcomeUnknown(error) {
+  if (!error) return false;
+  if (error.code === "outcome_unknown") return true;
+  if (error.code === "upstream_refused") return false;
+  return error.status === 0 || error.status === 502 || error.status === 504;
 }
 
 /**

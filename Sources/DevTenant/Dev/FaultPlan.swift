@@ -3,7 +3,26 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import EphemCore
 import Synchronization
+
+/// How the TAP create answers under a fault (`Fault.answer`), each a state Graph documents for
+/// the create's 201 (microsoftgraph/microsoft-graph-docs-contrib
+/// `api-reference/v1.0/api/authentication-post-temporaryaccesspassmethods.md` and the resource
+/// `temporaryaccesspassauthenticationmethod.md`; /work/shared/reference/graph-contracts.md 1.1).
+public enum FaultAnswer: String, Sendable, Codable, Equatable {
+    /// The pass is created but the authentication methods policy disables it: the 201 says
+    /// `"isUsable": false, "methodUsabilityReason": "DisabledByPolicy"` (a documented
+    /// `methodUsabilityReason` value), and so do later reads.
+    case unusable
+    /// The pass is created but the 201 lacks the `temporaryAccessPass` member (the secret is
+    /// otherwise only in the create's answer, so it is lost).
+    case withoutSecret
+
+    /// The answer mode of the fault being applied to the current request, set by
+    /// `UpstreamMiddleware` around the route.
+    @TaskLocal static var current: FaultAnswer?
+}
 
 /// `POST /dev/faults` (SPEC 8): failures and delays injected into one simulated service.
 public struct Fault: Sendable, Codable, Equatable {
@@ -15,9 +34,21 @@ public struct Fault: Sendable, Codable, Equatable {
     public var delayMs: Int?
     /// How many matching requests it affects; `nil`: until `DELETE /dev/faults`.
     public var count: Int?
+    /// The service acts, then its answer is held back this long: past a client's timeout the
+    /// caller loses an answer whose effect happened (a TAP that exists although the create timed
+    /// out, as reference 7 warns for 5xx and timeouts).
+    public var answerDelayMs: Int?
+    /// The TAP create's 201 in a documented but unwelcome shape (`FaultAnswer`).
+    public var answer: FaultAnswer?
+    /// A canned answer with `status` (default 200) in Graph's headers: e.g. a `memberOf`
+    /// collection naming an administrative unit with `isMemberManagementRestricted: true`
+    /// (`api-reference/v1.0/api/user-list-memberof.md`, `resources/administrativeunit.md`), which
+    /// the seed cannot express yet.
+    public var body: JSONValue?
 
     public init(target: UpstreamTarget, pathPrefix: String? = nil, method: String? = nil, status: Int? = nil,
-                retryAfterSeconds: Int? = nil, delayMs: Int? = nil, count: Int? = nil) {
+                retryAfterSeconds: Int? = nil, delayMs: Int? = nil, count: Int? = nil, answerDelayMs: Int? = nil, answer: FaultAnswer? = nil,
+                body: JSONValue? = nil) {
         self.target = target
         self.pathPrefix = pathPrefix
         self.method = method
@@ -25,6 +56,9 @@ public struct Fault: Sendable, Codable, Equatable {
         self.retryAfterSeconds = retryAfterSeconds
         self.delayMs = delayMs
         self.count = count
+        self.answerDelayMs = answerDelayMs
+        self.answer = answer
+        self.body = body
     }
 
     func matches(target: UpstreamTarget, method: String, path: String) -> Bool {

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import EphemCore
 import Hummingbird
 import HTTPTypes
 
@@ -24,12 +25,24 @@ struct UpstreamMiddleware<Context: RequestContext>: RouterMiddleware {
             log.append(RequestRecord(target: target, method: request.method.rawValue, path: request.uri.path, status: status,
                                      startedAt: ISOTime.string(started), endedAt: ISOTime.string(Date())))
         }
-        if let fault = faults.take(target: target, method: request.method.rawValue, path: request.uri.path) {
+        let fault = faults.take(target: target, method: request.method.rawValue, path: request.uri.path)
+        if let fault {
             if let delay = fault.delayMs, delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
+            if let body = fault.body {
+                status = fault.status ?? 200
+                return FaultResponse.canned(body, status: status, requestHeaders: request.headers)
+            }
             if let faultStatus = fault.status {
                 status = faultStatus
                 return FaultResponse.make(target: target, status: faultStatus, retryAfter: fault.retryAfterSeconds, requestHeaders: request.headers)
             }
+        }
+        if let fault, fault.answer != nil || fault.answerDelayMs != nil {
+            // The service acts now; the answer is shaped or held back afterwards.
+            let response = try await FaultAnswer.$current.withValue(fault.answer) { try await next(request, context) }
+            status = Int(response.status.code)
+            if let delay = fault.answerDelayMs, delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
+            return response
         }
         do {
             let response = try await next(request, context)
@@ -44,6 +57,15 @@ struct UpstreamMiddleware<Context: RequestContext>: RouterMiddleware {
 
 /// Each service's error body for an injected failure (reference: Graph 7, Table 4.2, identity 3).
 enum FaultResponse {
+    /// A canned JSON answer with Graph's headers (`request-id`, `client-request-id`).
+    static func canned(_ body: JSONValue, status: Int, requestHeaders: HTTPFields) -> Response {
+        let reply = GraphReply(headers: requestHeaders)
+        var headers = reply.headers()
+        headers[.contentType] = GraphReply.jsonContentType
+        let data = (try? JSONEncoder().encode(body)) ?? Data("{}".utf8)
+        return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
     static func make(target: UpstreamTarget, status: Int, retryAfter: Int?, requestHeaders: HTTPFields) -> Response {
         let body: String
         let reason = status == 429 ? "Too many requests." : "The service is temporarily unavailable."

@@ -71,12 +71,14 @@ public final class DevGraph: Sendable {
     }
 
     /// Creates the user's TAP, replacing (deleting) any existing one (reference 1.2).
-    func createTemporaryAccessPass(userId: String, start: Date?, lifetimeInMinutes: Int, isUsableOnce: Bool, length: Int) -> DevTemporaryAccessPass {
+    func createTemporaryAccessPass(userId: String, start: Date?, lifetimeInMinutes: Int, isUsableOnce: Bool, length: Int,
+                                   disabledByPolicy: Bool = false) -> DevTemporaryAccessPass {
         let key = userId.lowercased()
         let created = now
-        let tap = DevTemporaryAccessPass(id: UUID().uuidString.lowercased(), temporaryAccessPass: DevTemporaryAccessPass.generateSecret(length: length),
+        var tap = DevTemporaryAccessPass(id: UUID().uuidString.lowercased(), temporaryAccessPass: DevTemporaryAccessPass.generateSecret(length: length),
                                          createdDateTime: created, startDateTime: start ?? created, lifetimeInMinutes: lifetimeInMinutes,
                                          isUsableOnce: isUsableOnce, used: false)
+        tap.disabledByPolicy = disabledByPolicy
         state.withLock { state in
             state.taps[key] = tap
             state.created[key, default: 0] += 1

@@ -17,12 +17,17 @@ public struct DevTemporaryAccessPass: Sendable, Equatable {
     public var isUsableOnce: Bool
     /// Set by `DevGraph.markTemporaryAccessPassUsed(forUser:)` (a sign-in with a one-time TAP).
     public var used: Bool
+    /// The authentication methods policy disables this pass (`FaultAnswer.unusable`): Graph then
+    /// reports `isUsable: false`, `methodUsabilityReason: DisabledByPolicy` (a documented value of
+    /// the resource `temporaryaccesspassauthenticationmethod.md`; reference 1.1).
+    public var disabledByPolicy = false
 
     public var expiresDateTime: Date { startDateTime.addingTimeInterval(Double(lifetimeInMinutes) * 60) }
 
     /// `methodUsabilityReason` at `now`: `NotYetValid` before the start, `Expired` after the
     /// lifetime, `OneTimeUsed` after a sign-in with a one-time TAP, else `EnabledByPolicy`.
     public func usabilityReason(at now: Date) -> String {
+        if disabledByPolicy { return "DisabledByPolicy" }
         if now < startDateTime { return "NotYetValid" }
         if now >= expiresDateTime { return "Expired" }
         if used && isUsableOnce { return "OneTimeUsed" }

@@ -122,11 +122,17 @@ struct GraphAuthenticationRoutes {
         }
         if user.userPrincipalName.uppercased().contains("#EXT#") { throw .externalGuest }
         guard graph.directory.tapPolicyIncludes(user.id) else { throw .policyRefusal }
+        // Under a `/dev/faults` answer mode (FaultAnswer) the pass is created all the same.
+        let answer = FaultAnswer.current
         let tap = graph.createTemporaryAccessPass(userId: user.id, start: start, lifetimeInMinutes: lifetime, isUsableOnce: usableOnce,
-                                                  length: policy.defaultLength)
+                                                  length: policy.defaultLength, disabledByPolicy: answer == .unusable)
         let context = tapContext(user, request, entity: true)
         var extra = HTTPFields()
         extra[.location] = "\(request.origin)/\(request.version)/users/\(user.id.lowercased())/authentication/temporaryAccessPassMethods/\(tap.id)"
-        return reply.json(tap.json(now: graph.now, includeSecret: true, context: context), status: .created, extra: extra)
+        var json = tap.json(now: graph.now, includeSecret: true, context: context)
+        if answer == .withoutSecret, case .object(let members) = json {
+            json = .object(members.filter { $0.0 != "temporaryAccessPass" })
+        }
+        return reply.json(json, status: .created, extra: extra)
     }
 }

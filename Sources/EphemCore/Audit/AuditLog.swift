@@ -58,6 +58,30 @@ public struct AuditLog: Sendable {
         }
     }
 
+    /// Rewrites the `PENDING` row with what became known since `begin` (the target's UPN, the
+    /// lifetime and one-time flag really asked for), so a row a crash leaves behind names the
+    /// target (SPEC 7.4). ETag-conditional; returns the row with its new ETag, or nil when the write
+    /// failed (the caller keeps the old one; a later `complete` then fails closed on a 412).
+    public func annotate(_ pending: Pending) async -> Pending? {
+        var row = pending.event
+        row.action = .pending
+        do {
+            let etag = try await client.replace(Self.table(for: row.portal), row.entity, ifMatch: pending.etag)
+            return Pending(event: row, etag: etag)
+        } catch {
+            logger.warning("audit PENDING annotation failed", metadata: ["audit.correlation_id": "\(row.correlationId)", "error.detail": "\(error)"])
+            return nil
+        }
+    }
+
+    /// Writes the outcome whatever the row holds now (`If-Match: *`): used only after a pass was
+    /// deleted because its `SUCCESS` write failed, so the row cannot be left saying `SUCCESS` for a
+    /// pass that no longer exists if that write landed after all.
+    @discardableResult
+    public func overwrite(_ pending: Pending, action: AuditAction, denialReason: String?) async -> Bool {
+        await complete(Pending(event: pending.event, etag: "*"), action: action, denialReason: denialReason)
+    }
+
     /// A single-row event (refusals, revocations). Fails with `upstreamUnavailable`.
     public func record(_ event: AuditEvent) async throws(EphemError) {
         log(event)

@@ -18,6 +18,9 @@ extension EphemError: CustomStringConvertible {
         case .rateLimited(let seconds): "rateLimited(retryAfter: \(seconds))"
         case .tapActive: "tapActive"
         case .upstreamUnavailable(let detail): "upstreamUnavailable(\(detail))"
+        case .upstreamRefused(let requestId, let detail): "upstreamRefused(\(detail), request-id \(requestId ?? "none"))"
+        case .outcomeUnknown(let detail): "outcomeUnknown(\(detail))"
+        case .issuanceInProgress(let seconds): "issuanceInProgress(retryAfter: \(seconds))"
         case .notFound: "notFound"
         case .methodNotAllowed: "methodNotAllowed"
         }

@@ -29,6 +29,16 @@ public enum EphemError: Error, Sendable, Equatable {
     case tapActive
     /// Graph, Table Storage or the identity endpoint failed after bounded retries. `detail` is for logs.
     case upstreamUnavailable(detail: String)
+    /// SPEC 6.4 `upstream_refused` (502): Graph refused the TAP create for a reason that is not the
+    /// user's eligibility or protection; nothing usable was issued. `requestId` is Graph's
+    /// `request-id` (reference 7), returned to the caller; `detail` is for logs.
+    case upstreamRefused(requestId: String?, detail: String)
+    /// SPEC 6.4 `outcome_unknown` (503): the create's answer was lost and the pass could be neither
+    /// confirmed nor removed; the row stays `PENDING` for `audit-reconcile`. `detail` is for logs.
+    case outcomeUnknown(detail: String)
+    /// 429 `issuance_in_progress`: another issuance holds the target lock (SPEC 7.3), or its holder
+    /// died and the lease has not run out; retry after the lease's remaining seconds.
+    case issuanceInProgress(retryAfterSeconds: Int)
     /// No route (the Functions host would not forward it either).
     case notFound
     case methodNotAllowed

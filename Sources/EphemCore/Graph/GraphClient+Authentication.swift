@@ -15,15 +15,18 @@ extension GraphClient {
         return items.compactMap(TemporaryAccessPass.init(json:))
     }
 
-    /// Creates a TAP, usable at once. Graph replaces an existing one silently (reference 1.2), so
-    /// callers check for an active TAP first, under the target lock.
+    /// Creates a TAP, usable at once, sent at most once (see `createTemporaryAccessPassOnce`), for
+    /// callers that only need "created or not": a refusal is `.refused`, a 404 `.notFound`, a lost
+    /// answer or a pass without its secret `.unavailable`.
     public func createTemporaryAccessPass(user: GUID, lifetimeInMinutes: Int, isUsableOnce: Bool) async throws(GraphError) -> TemporaryAccessPass {
-        let body = JSONValue.object(["lifetimeInMinutes": .number(Double(lifetimeInMinutes)), "isUsableOnce": .bool(isUsableOnce)])
-        let reply = try await call("POST", Self.tapPath(user), body: body)
-        guard let json = reply.json, let tap = TemporaryAccessPass(json: json), tap.secret != nil else {
-            throw .unavailable(detail: "TAP created without a readable answer")
+        switch await createTemporaryAccessPassOnce(user: user, lifetimeInMinutes: lifetimeInMinutes, isUsableOnce: isUsableOnce) {
+        case .created(let tap, _):
+            guard tap.secret != nil else { throw .unavailable(detail: "TAP created without its secret") }
+            return tap
+        case .refused(let status, let code, let message, _): throw .refused(status: status, code: code, message: message)
+        case .notFound: throw .notFound(code: "itemNotFound")
+        case .lost(let detail), .notSent(let detail): throw .unavailable(detail: detail)
         }
-        return tap
     }
 
     public func deleteTemporaryAccessPass(user: GUID, methodId: String) async throws(GraphError) {
@@ -42,15 +45,21 @@ extension GraphClient {
         text.split(separator: "@", omittingEmptySubsequences: false).map { URLQuery.encode(String($0)) }.joined(separator: "@")
     }
 
-    /// Sends a plain-text mail from `sender` (reference 6: 202, not stored in Sent Items). Not retried
-    /// after a lost answer, so a user never gets the same notice twice.
+    /// Sends a plain-text mail from `sender` (reference 6: 202, not stored in Sent Items), at most
+    /// once (SPEC 7.5): never re-sent after a 5xx or a lost answer, so a user never gets the same
+    /// notice twice; only a 429 (Graph did not act) is retried. Anything but a 2xx throws.
     public func sendMail(from sender: String, to recipient: String, subject: String, text: String) async throws(GraphError) {
         let message = JSONValue.object([
             "subject": .string(subject),
             "body": .object(["contentType": .string("Text"), "content": .string(text)]),
             "toRecipients": .array([.object(["emailAddress": .object(["address": .string(recipient)])])]),
         ])
-        _ = try await call("POST", "/v1.0/users/\(Self.pathSegment(sender))/sendMail",
-                           body: .object(["message": message, "saveToSentItems": .bool(false)]), retryOnTransport: false)
+        switch await sendOnce("POST", "/v1.0/users/\(Self.pathSegment(sender))/sendMail", body: .object(["message": message, "saveToSentItems": .bool(false)])) {
+        case .answered(let status, _, _) where (200..<300).contains(status): return
+        case .answered(404, let json, _): throw .notFound(code: Self.errorCode(json) ?? "notFound")
+        case .answered(let status, let json, _):
+            throw .refused(status: status, code: Self.errorCode(json) ?? "unknown", message: json?["error"]?["message"]?.stringValue ?? "")
+        case .lost(let detail), .notSent(let detail): throw .unavailable(detail: detail)
+        }
     }
 }

@@ -38,9 +38,9 @@ public struct GraphClient: Sendable {
 
     /// One Graph call with retries. `path` starts with `/v1.0/` and is already percent-encoded;
     /// an absolute URL is accepted only on this client's own endpoint (`@odata.nextLink`).
-    /// `retryOnTransport`: false for calls that must not run twice when an answer is lost (mail).
-    func call(_ method: String, _ path: String, body: JSONValue? = nil, headers extra: [(String, String)] = [],
-              retryOnTransport: Bool = true) async throws(GraphError) -> Reply {
+    /// Only for calls that may safely run twice (reads, deletes); the create and `sendMail` go
+    /// through `sendOnce` (SPEC 7.4, 7.5).
+    func call(_ method: String, _ path: String, body: JSONValue? = nil, headers extra: [(String, String)] = []) async throws(GraphError) -> Reply {
         let url: String
         if path.hasPrefix("/") {
             url = endpoint + path
@@ -109,7 +109,6 @@ public struct GraphClient: Sendable {
                 throw error
             } catch {
                 lastProblem = "transport \(error)"
-                guard retryOnTransport else { break }
                 wait = firstBackoff * (1 << (attempt - 1))
             }
             guard attempt < maxAttempts else { break }

@@ -38,6 +38,21 @@ public struct TargetLock: Sendable {
 
     /// The lock, or nil when another issuance for this target holds a live lease.
     public func acquire(_ target: GUID) async throws(EphemError) -> Held? {
+        if case .held(let held) = try await acquireOrLease(target) { return held }
+        return nil
+    }
+
+    /// What taking the lock gave: the lock, or the seconds (at least 1) until the live lease of
+    /// the current holder runs out. A holder that crashed leaves its lease for up to `lease`
+    /// seconds; the caller answers `issuance_in_progress` with that `Retry-After`, not
+    /// `tap_active` (issue 12).
+    public enum Acquisition: Sendable, Equatable {
+        case held(Held)
+        case busy(retryAfterSeconds: Int)
+    }
+
+    /// As `acquire`, but says how long the current holder's lease still runs.
+    public func acquireOrLease(_ target: GUID) async throws(EphemError) -> Acquisition {
         let holder = UUID().uuidString.lowercased()
         let current = now()
         let row = TableEntity(partitionKey: Self.partitionKey(target), rowKey: "lock", properties: [
@@ -45,7 +60,7 @@ public struct TargetLock: Sendable {
         ])
         do {
             let etag = try await client.insert(RateLimiter.table, row)
-            return Held(target: target, holder: holder, etag: etag)
+            return .held(Held(target: target, holder: holder, etag: etag))
         } catch .entityAlreadyExists {
             // Held, or left behind by a holder that died: look at its lease.
         } catch {
@@ -61,23 +76,25 @@ public struct TargetLock: Sendable {
             // Released between our insert and our read: one more insert decides.
             do {
                 let etag = try await client.insert(RateLimiter.table, row)
-                return Held(target: target, holder: holder, etag: etag)
+                return .held(Held(target: target, holder: holder, etag: etag))
             } catch .entityAlreadyExists {
-                return nil
+                return .busy(retryAfterSeconds: Int(Self.lease))
             } catch {
                 throw .upstreamUnavailable(detail: "target lock insert: \(error)")
             }
         }
-        if existing["Holder"]?.stringValue == holder { return Held(target: target, holder: holder, etag: etag) }
+        if existing["Holder"]?.stringValue == holder { return .held(Held(target: target, holder: holder, etag: etag)) }
         let expires = existing["ExpiresAt"]?.dateTimeValue.flatMap(RateLimiter.parse) ?? .distantFuture
         let released = existing["ReleasedAt"]?.dateTimeValue.flatMap(RateLimiter.parse)
         let isFree = existing["Holder"]?.stringValue == "" || expires <= current
-        guard isFree else { return nil }
+        guard isFree else {
+            return .busy(retryAfterSeconds: max(1, Int(min(expires.timeIntervalSince(current), Self.lease).rounded(.up))))
+        }
         do {
             let newETag = try await client.replace(RateLimiter.table, row, ifMatch: etag)
-            return Held(target: target, holder: holder, etag: newETag, previousEnd: released ?? min(expires, current))
+            return .held(Held(target: target, holder: holder, etag: newETag, previousEnd: released ?? min(expires, current)))
         } catch .conditionNotSatisfied, .notFound {
-            return nil
+            return .busy(retryAfterSeconds: Int(Self.lease))
         } catch {
             throw .upstreamUnavailable(detail: "target lock takeover: \(error)")
         }

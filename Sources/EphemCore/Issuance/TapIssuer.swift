@@ -24,7 +24,8 @@ public struct TapIssuer: Sendable {
     let limiter: RateLimiter
     let lock: TargetLock
     let audit: AuditLog
-    let policies: TapPolicyCache
+    /// The tenant's TAP policy, cached; `/api/config` clamps what it reports by it.
+    public let policies: TapPolicyCache
     let notifier: Notifier
     let logger: Logger
     let now: @Sendable () -> Date
@@ -96,13 +97,13 @@ public struct TapIssuer: Sendable {
         async let tapsResult = Outcome.of { () throws(GraphError) in try await graph.temporaryAccessPasses(user: target) }
         async let policyResult = Outcome.of { () throws(EphemError) in try await policies.current() }
         async let slotResult = Outcome.of { () throws(EphemError) in try await limiter.reserve(for: request.caller.objectId) }
-        async let lockResult = Outcome.of { () throws(EphemError) in try await lock.acquire(target) }
+        async let lockResult = Outcome.of { () throws(EphemError) in try await lock.acquireOrLease(target) }
         let (pendingOutcome, user, report, taps, policy, slot, held) =
             await (pendingResult, userResult, guardResult, tapsResult, policyResult, slotResult, lockResult)
 
         var claims = Claims(limiter: limiter, lock: lock)
         if case .success(.granted(let reservation)) = slot { claims.reservation = reservation }
-        if case .success(let lockHeld?) = held { claims.held = lockHeld }
+        if case .success(.held(let lockHeld)) = held { claims.held = lockHeld }
 
         var pending: AuditLog.Pending
         do throws(EphemError) {
@@ -125,29 +126,41 @@ public struct TapIssuer: Sendable {
             if case .limited(let retryAfter) = outcome {
                 throw Refusal(.rateLimited, detail: "rate_limited", error: .rateLimited(retryAfterSeconds: retryAfter))
             }
-            // Round 2.
+            // Round 2: the create, sent at most once (SPEC 7.4), and the PENDING row annotated with
+            // the target's UPN and what is asked for, concurrently (no extra round).
             let lifetime = decided.policy.lifetime(requested: configuration.lifetimeMinutes)
             let usableOnce = decided.policy.usableOnce(requested: configuration.isUsableOnce)
             pending.event.tapLifetimeMinutes = lifetime
             pending.event.tapIsUsableOnce = usableOnce
-            let tap: TemporaryAccessPass
-            do throws(GraphError) {
-                tap = try await graph.createTemporaryAccessPass(user: target, lifetimeInMinutes: lifetime, isUsableOnce: usableOnce)
-            } catch {
-                throw Refusal.creation(error)
-            }
+            let annotatedRow = pending
+            async let annotation = audit.annotate(annotatedRow)
+            let creation = await graph.createTemporaryAccessPassOnce(user: target, lifetimeInMinutes: lifetime, isUsableOnce: usableOnce)
+            if let annotated = await annotation { pending = annotated }
+            let tap = try await accept(creation, target: target, started: started, knownBefore: Set((try? taps.get())?.map(\.id) ?? []))
             if let actual = tap.lifetimeInMinutes { pending.event.tapLifetimeMinutes = actual }
             if let actual = tap.isUsableOnce { pending.event.tapIsUsableOnce = actual }
-            // Round 3.
+            // Round 3: the SUCCESS row, the notification and the lock release, concurrently. The pass
+            // is returned only once its SUCCESS row is durable (SPEC 7.4).
             let finalRow = pending
             let agent = configuration.portal == .helpdesk ? request.caller.userPrincipalName ?? request.caller.objectId.value : nil
             async let audited = audit.complete(finalRow, action: .success)
             async let mailed = notifier.notify(target: decided.user, issuedBy: agent, at: started, correlationId: request.correlationId)
             async let released = claims.releaseLock()
-            let (_, notificationSent, _) = await (audited, mailed, released)
+            let (durable, notificationSent, _) = await (audited, mailed, released)
+            guard durable else {
+                try await withdraw(tap, target: target, row: finalRow)
+            }
             return IssuanceResult(tap: tap, target: decided.user, notificationSent: notificationSent)
         } catch {
             if error.keepsSlot { claims.reservation = nil }
+            if error.keepsPending {
+                // Outcome unknown: the row stays PENDING for audit-reconcile (SPEC 7.4).
+                logger.error("issuance outcome unknown; the row stays PENDING", metadata: [
+                    "audit.correlation_id": "\(request.correlationId)", "error.detail": "\(error.detail)",
+                ])
+                await claims.giveBack()
+                throw error.error
+            }
             async let audited = audit.complete(pending, action: error.action, denialReason: error.detail)
             async let givenBack: Void = claims.giveBack()
             _ = await (audited, givenBack)
@@ -191,13 +204,19 @@ public struct TapIssuer: Sendable {
         return Decided(user: resolved, policy: tapPolicy)
     }
 
-    /// SPEC 7.3: one active TAP per target, and one issuance at a time per target.
-    func checkNoActiveTap(taps: Result<[TemporaryAccessPass], GraphError>, held: Result<TargetLock.Held?, EphemError>,
+    /// SPEC 7.3: one active TAP per target, and one issuance at a time per target. A lock held by
+    /// another issuance (or left by one that crashed) with no active pass in Graph is
+    /// `issuance_in_progress` with the lease's remaining seconds; an active pass is `tap_active`.
+    func checkNoActiveTap(taps: Result<[TemporaryAccessPass], GraphError>, held: Result<TargetLock.Acquisition, EphemError>,
                           target: GUID, started: Date) async throws(Refusal) {
         let lockHeld: TargetLock.Held
         switch held {
-        case .success(let found?): lockHeld = found
-        case .success(nil): throw Refusal(.denied, detail: "tap_active: another issuance for this target is running", error: .tapActive)
+        case .success(.held(let found)): lockHeld = found
+        case .success(.busy(let retryAfter)):
+            if case .success(let current) = taps, current.contains(where: \.isActive) {
+                throw Refusal(.denied, detail: "tap_active", error: .tapActive)
+            }
+            throw Refusal(.denied, detail: "issuance_in_progress: another issuance for this target holds the lock", error: .issuanceInProgress(retryAfterSeconds: retryAfter))
         case .failure(let error): throw Refusal(.error, detail: "target lock", error: error)
         }
         var current = try taps.orRefusal("TAP list failed")
@@ -218,28 +237,15 @@ struct Refusal: Error {
     var error: EphemError
     /// A failure whose effect is unknown (the TAP may exist): the rate-limit slot stays used.
     var keepsSlot = false
+    /// The outcome is unknown: the row stays `PENDING` for `audit-reconcile` (SPEC 7.4).
+    var keepsPending = false
 
-    init(_ action: AuditAction, detail: String, error: EphemError, keepsSlot: Bool = false) {
+    init(_ action: AuditAction, detail: String, error: EphemError, keepsSlot: Bool = false, keepsPending: Bool = false) {
         self.action = action
         self.detail = detail
         self.error = error
         self.keepsSlot = keepsSlot
-    }
-
-    /// Graph refused or failed to create the TAP. A policy refusal Graph states (reference 1.4) is
-    /// the user's eligibility; anything else is a failure, and the slot stays used unless Graph
-    /// clearly did nothing.
-    static func creation(_ error: GraphError) -> Refusal {
-        switch error {
-        case .notFound:
-            return Refusal(.denied, detail: "user_not_found", error: .userNotFound)
-        case .refused(400, _, let message) where message.contains("external guest") || message.contains("UserCredentialPolicy"):
-            return Refusal(.denied, detail: "Graph: outside the TAP policy", error: .targetNotEligible(reason: "The account is outside the tenant's Temporary Access Pass policy."))
-        case .refused(let status, let code, _):
-            return Refusal(.error, detail: "Graph refused the TAP: \(status) \(code)", error: error.asEphemError)
-        case .unavailable:
-            return Refusal(.error, detail: "Graph failed to create the TAP", error: error.asEphemError, keepsSlot: true)
-        }
+        self.keepsPending = keepsPending
     }
 }
 

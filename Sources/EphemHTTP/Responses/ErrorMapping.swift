@@ -61,6 +61,13 @@ public struct ErrorMapping: Sendable {
         case .upstreamUnavailable:
             headers[.retryAfter] = "5"
             return (.serviceUnavailable, ErrorBody(error: "A Microsoft service did not answer in time. Nothing was issued; try again shortly.", code: "upstream_unavailable"), headers)
+        case .upstreamRefused(let requestId, _):
+            return (.badGateway, ErrorBody(error: "Microsoft Graph refused to create the Temporary Access Pass. Nothing usable was issued.", code: "upstream_refused", requestId: requestId), headers)
+        case .outcomeUnknown:
+            return (.serviceUnavailable, ErrorBody(error: "The answer to this issuance was lost: it is not known whether a Temporary Access Pass was created. Check the user's TAP status before trying again.", code: "outcome_unknown"), headers)
+        case .issuanceInProgress(let seconds):
+            headers[.retryAfter] = String(max(1, seconds))
+            return (.tooManyRequests, ErrorBody(error: "Another issuance for this user is in progress or was interrupted. Try again in \(Self.minutes(seconds)).", code: "issuance_in_progress"), headers)
         case .notFound:
             return (.notFound, ErrorBody(error: "There is nothing at this address.", code: "not_found"), headers)
         case .methodNotAllowed:

@@ -16,9 +16,36 @@ enum CommonRoutes {
         }
     }
 
-    static func config(settings: Settings) -> FunctionRoute {
-        let body = ConfigBody(settings: settings)
-        return FunctionRoute(.get, "api/config", access: .anonymous) { _, _ in try JSONResponse.make(body) }
+    /// `GET /api/config`: the lifetime and one-time flag are what an issuance will really ask Graph
+    /// for, i.e. the settings clamped by the tenant's TAP policy (issue 12, finding 7), read from
+    /// the policy cache (at most one Graph read per 5 minutes however many anonymous callers). With
+    /// no policy known yet the configured values are reported.
+    static func config(settings: Settings, policies: TapPolicyCache) -> FunctionRoute {
+        let configured = ConfigBody(settings: settings)
+        return FunctionRoute(.get, "api/config", access: .anonymous) { _, _ in
+            var body = configured
+            if let policy = try? await policies.current() {
+                body.tapLifetimeMinutes = policy.lifetime(requested: settings.tapLifetimeMinutes)
+                body.tapIsUsableOnce = policy.usableOnce(requested: settings.tapIsUsableOnce)
+            }
+            return try JSONResponse.make(body)
+        }
+    }
+
+    /// `audit-reconcile` (every 5 minutes, SPEC 7.4): old `PENDING` rows resolved from Graph.
+    static func auditReconcile(_ dependencies: HandlerDependencies) -> TimerFunction {
+        let settings = dependencies.settings
+        let reconciler = AuditReconciler(client: dependencies.tables, graph: dependencies.graph, logger: dependencies.logger)
+        return TimerFunction(name: "audit-reconcile") { invocation, logger in
+            let result = try await reconciler.run(portal: settings.portal)
+            let line = "audit-reconcile: examined \(result.examined) PENDING rows older than 5 minutes; \(result.passesDeleted) resolved after deleting a pass never shown, \(result.resolvedWithoutPass) resolved with no pass left, \(result.deferred) deferred" + (result.moreRemain ? "; more remain for the next run" : "")
+            logger.notice("\(line)", metadata: [
+                "reconcile.examined": "\(result.examined)", "reconcile.passes_deleted": "\(result.passesDeleted)",
+                "reconcile.resolved_without_pass": "\(result.resolvedWithoutPass)", "reconcile.deferred": "\(result.deferred)",
+                "reconcile.more_remain": "\(result.moreRemain)", "timer.past_due": "\(invocation.timerInfo?.isPastDue ?? false)",
+            ])
+            return [line]
+        }
     }
 
     static func portal(files: PortalFiles) -> FunctionRoute {

@@ -17,6 +17,10 @@ public struct ErrorMiddleware: RouterMiddleware {
             switch error {
             case .upstreamUnavailable(let detail):
                 context.logger.error("upstream unavailable", metadata: ["error.detail": "\(detail)"])
+            case .upstreamRefused(let requestId, let detail):
+                context.logger.error("upstream refused", metadata: ["error.detail": "\(detail)", "graph.request_id": "\(requestId ?? "")"])
+            case .outcomeUnknown(let detail):
+                context.logger.error("issuance outcome unknown", metadata: ["error.detail": "\(detail)"])
             case .invalidToken(let detail):
                 context.logger.notice("token refused", metadata: ["auth.failure": "\(detail)"])
             case .missingRole(let roles):

@@ -18,14 +18,14 @@ public enum HandlerApplication {
     public static func routes(_ definition: HandlerDefinition, dependencies: HandlerDependencies) -> [FunctionRoute] {
         let settings = dependencies.settings
         let files = PortalFiles(appRoot: settings.appRootPath ?? FileManager.default.currentDirectoryPath)
-        return [CommonRoutes.health(settings: settings), CommonRoutes.config(settings: settings), CommonRoutes.me(settings: settings)]
+        return [CommonRoutes.health(settings: settings), CommonRoutes.config(settings: settings, policies: dependencies.issuer.policies), CommonRoutes.me(settings: settings)]
             + definition.routes(dependencies)
             + [CommonRoutes.portal(files: files)]
     }
 
     /// The timer functions the handler runs when the host invokes them (`POST /{name}`).
     public static func timers(dependencies: HandlerDependencies) -> [TimerFunction] {
-        [CommonRoutes.auditRetention(dependencies)]
+        [CommonRoutes.auditRetention(dependencies), CommonRoutes.auditReconcile(dependencies)]
     }
 
     public static func build(_ definition: HandlerDefinition, dependencies: HandlerDependencies, port: Int? = nil) -> App {

@@ -64,7 +64,8 @@ public struct HandlerDependencies: Sendable {
     /// HTTP client down after the server has drained.
     var services: [any Service] {
         [StorageBootstrapService(tables: tables, names: [AuditLog.table(for: settings.portal), RateLimiter.table], logger: logger),
-         KeyRefreshService(keys: signingKeys), HTTPClientShutdownService(client: http.client)]
+         KeyRefreshService(keys: signingKeys), HTTPClientShutdownService(client: http.client),
+         PolicyCheckService(settings: settings, policies: issuer.policies, logger: logger)]
     }
 }
 
@@ -113,5 +114,28 @@ struct HTTPClientShutdownService: Service {
     func run() async throws {
         try? await gracefulShutdown()
         try? await client.shutdown()
+    }
+}
+
+/// Reads the tenant's TAP policy once at start and logs one warning when the configured lifetime
+/// or one-time flag is not what Graph will issue (the policy clamps it, reference 1.5), so an
+/// operator learns it from the log rather than from a pass that lasts longer than configured.
+struct PolicyCheckService: Service {
+    let settings: Settings
+    let policies: TapPolicyCache
+    let logger: Logger
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            guard let policy = try? await policies.current() else { return }
+            let lifetime = policy.lifetime(requested: settings.tapLifetimeMinutes)
+            let usableOnce = policy.usableOnce(requested: settings.tapIsUsableOnce)
+            if lifetime != settings.tapLifetimeMinutes || usableOnce != settings.tapIsUsableOnce {
+                logger.warning("configured TAP settings are outside the tenant's TAP policy; issuing what the policy allows", metadata: [
+                    "settings.tap_lifetime_minutes": "\(settings.tapLifetimeMinutes)", "policy.lifetime_minutes": "\(policy.minimumLifetimeInMinutes)-\(policy.maximumLifetimeInMinutes)",
+                    "issued.lifetime_minutes": "\(lifetime)", "settings.tap_is_usable_once": "\(settings.tapIsUsableOnce)", "issued.is_usable_once": "\(usableOnce)",
+                ])
+            }
+        }
+        try? await gracefulShutdown()
     }
 }

@@ -4,7 +4,7 @@
 // API: GET /api/search-user, PUT /api/generate-tap/{id}, GET and DELETE /api/users/{id}/tap.
 
 import { t, formatMinutes, formatDuration } from "./i18n.js";
-import { $, h, clear, showError, showInfo, confirmDialog, showTap, loadTapStatus } from "./ui.js";
+import { $, h, clear, showError, showInfo, confirmDialog, showTap, loadTapStatus, isOutcomeUnknown } from "./ui.js";
 import { icon } from "./icons.js";
 
 const SELECTED_KEY = "ephemgate.helpdesk.selected";
@@ -210,6 +210,7 @@ function openUser(user, { focus = false } = {}) {
         context: { issuing: true, tapActiveKey: "helpdesk.tapActive", rateLimitedKey: "helpdesk.rate_limited" },
         action: error.code === "tap_active" ? { label: t("tap.revoke"), onClick: revoke } : null,
       });
+      if (isOutcomeUnknown(error)) refreshStatus();
     } finally {
       issuing = false;
       generateButton.disabled = false;

@@ -4,7 +4,7 @@
 
 import { addMessages, t, formatDate, formatMinutes, formatDuration } from "./i18n.js";
 import { startPortal } from "./shell.js";
-import { $, h, clear, showError, showInfo, confirmDialog, showTap, loadTapStatus } from "./ui.js";
+import { $, h, clear, showError, showInfo, confirmDialog, showTap, loadTapStatus, isOutcomeUnknown } from "./ui.js";
 import { icon, methodIconName } from "./icons.js";
 
 addMessages({
@@ -159,6 +159,7 @@ async function generate() {
       context: { issuing: true, tapActiveKey: "selfservice.tapActive", rateLimitedKey: "selfservice.rate_limited" },
       action: error.code === "tap_active" ? { label: t("tap.revoke"), onClick: revoke } : null,
     });
+    if (isOutcomeUnknown(error)) refreshTapStatus();
   } finally {
     button.disabled = false;
   }
