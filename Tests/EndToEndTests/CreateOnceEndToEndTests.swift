@@ -104,20 +104,21 @@ import Testing
 
     /// SPEC 7.2: Graph's 403 on the create for a member of a restricted-management administrative
     /// unit is the target's protection: 403 `target_privileged`, `BLOCKED_PRIVILEGED` naming the unit.
+    /// The guard reads units from an eventually consistent list; here that read lags (answers no
+    /// unit once), so the dev tenant's own 403 on the create is what refuses.
     @Test func a403ForAMemberOfARestrictedUnitIsTargetPrivileged() async throws {
         try await withTapStack(seed: TestDirectory.seed, apps: .helpdesk) { stack in
-            let target = TestDirectory.user(5)
-            let unit = "cccccccc-0000-4000-8000-000000000001"
-            stack.tenant.faults.add(Fault(target: .graph, pathPrefix: Self.tapPath(target), method: "POST", status: 403, count: 1))
-            stack.tenant.faults.add(Fault(target: .graph, pathPrefix: "/v1.0/users/\(target)/memberOf", method: "GET", body: .object(["value": .array([
-                .object(["@odata.type": .string("#microsoft.graph.administrativeUnit"), "id": .string(unit), "displayName": .string("Executives"),
-                         "isMemberManagementRestricted": .bool(true)]),
-            ])])))
+            let target = TestDirectory.Protected.restrictedUnitMember.rawValue
+            stack.tenant.faults.add(Fault(target: .graph, pathPrefix: "/v1.0/users/\(target)/transitiveMemberOf", method: "GET",
+                                          count: 1, body: .object(["value": .array([])])))
             let reply = try await Self.issue(stack, target)
             #expect(reply.status == 403 && reply.code == "target_privileged", "\(reply.text)")
+            #expect(stack.tenant.requests.all.contains { $0.method == "POST" && $0.path == Self.tapPath(target) && $0.status == 403 })
+            #expect(stack.tenant.graph.temporaryAccessPassesCreated(forUser: target) == 0)
             let rows = try await stack.auditRows(.helpdesk)
             #expect(rows.count == 1 && rows.first?["Action"]?.stringValue == "BLOCKED_PRIVILEGED")
-            #expect(rows.first?["DenialReason"]?.stringValue?.contains("restricted-management administrative unit Executives (\(unit))") == true)
+            #expect(rows.first?["DenialReason"]?.stringValue?.contains("restricted-management administrative unit 'Board' (\(TestDirectory.boardUnit))") == true,
+                    "\(rows.first?["DenialReason"]?.stringValue ?? "none")")
         }
     }
 

@@ -80,6 +80,7 @@ extension GraphClient {
                 ])
                 return .lost(detail: "\(operation): status \(response.status) \(Self.errorCode(json) ?? "")")
             default:
+                noteRefusal(status: response.status, json: json, operation: operation)
                 return .answered(status: response.status, json: json, requestId: requestId)
             }
         }

@@ -87,12 +87,7 @@ public struct GraphClient: Sendable {
                 case 404:
                     throw GraphError.notFound(code: Self.errorCode(json) ?? "notFound")
                 case 400, 403, 409:
-                    if response.status == 403, let code = Self.errorCode(json), Self.permissionCodes.contains(code) {
-                        // The backend's own identity lacks an application permission: an
-                        // operator must grant it (infra/graph-permissions.json); say so plainly.
-                        logger.error("Graph refused the call: the managed identity lacks the application permission it needs (see infra/graph-permissions.json)",
-                                     metadata: ["graph.operation": "\(operation)", "graph.code": "\(code)"])
-                    }
+                    noteRefusal(status: response.status, json: json, operation: operation)
                     throw GraphError.refused(status: response.status, code: Self.errorCode(json) ?? "unknown",
                                              message: json?["error"]?["message"]?.stringValue ?? "")
                 case 429, 500, 502, 503, 504:
@@ -143,6 +138,15 @@ public struct GraphClient: Sendable {
             next = reply.json?["@odata.nextLink"]?.stringValue
         }
         return items
+    }
+
+    /// A 403 with Graph's "insufficient privileges" code most often means the backend's own
+    /// identity lacks an application permission, which an operator must grant
+    /// (infra/graph-permissions.json): one error line says so plainly (no token, no body).
+    func noteRefusal(status: Int, json: JSONValue?, operation: String) {
+        guard status == 403, let code = Self.errorCode(json), Self.permissionCodes.contains(code) else { return }
+        logger.error("Graph refused the call with 403: the managed identity may lack the application permission it needs (see infra/graph-permissions.json)",
+                     metadata: ["graph.operation": "\(operation)", "graph.code": "\(code)"])
     }
 
     /// Graph's codes for a caller without the permission a call needs (reference 7;

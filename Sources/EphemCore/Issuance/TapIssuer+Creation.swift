@@ -45,9 +45,10 @@ extension TapIssuer {
             throw Refusal(.denied, detail: "Graph: outside the TAP policy",
                           error: .targetNotEligible(reason: "The account is outside the tenant's Temporary Access Pass policy."))
         case .refused(403, let code, _, let requestId):
-            // Graph's 403 does not say why (reference 7); a restricted-management unit is one reason (SPEC 7.2).
-            if let units = try? await graph.restrictedAdministrativeUnits(user: target), let unit = units.first {
-                let reason = "member of the restricted-management administrative unit \(unit.displayName ?? unit.id) (\(unit.id))"
+            // Graph's 403 does not say why (reference 7); a restricted-management unit is one reason
+            // (SPEC 7.2) that the guard's eventually consistent read of the units can miss.
+            if let units = try? await graph.administrativeUnits(user: target), let unit = units.first(where: \.restrictsManagement) {
+                let reason = "member of restricted-management administrative unit \(unit.label)"
                 throw Refusal(.blockedPrivileged, detail: reason, error: .targetPrivileged(reason: reason))
             }
             throw Refusal(.error, detail: "Graph refused the TAP: 403 \(code) request-id \(requestId ?? "none")",
