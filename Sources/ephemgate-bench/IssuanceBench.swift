@@ -15,13 +15,17 @@ struct Issuance: AsyncParsableCommand {
     @Option(help: "The helpdesk handler binary.") var binary = ".build/debug/HelpdeskHandler"
     @Option(help: "Milliseconds the dev tenant adds to every Graph, Table and identity call.") var delayMs = 50
     @Option(help: "Timed issuances (each for a different user).") var runs = 20
+    @Option(help: "Ordinary groups every target is a member of (issue 11: 2500).") var groups = 0
+    @Option(help: "Role-assignable groups in the tenant, none of them the targets' (a tenant holds at most 500).") var roleAssignableGroups = 0
     @Flag(help: "Show the handler's log.") var verbose = false
 
     func run() async throws {
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
         let users = runs + 2
-        let tenant = try await DevTenantServer.start(seed: try Self.seed(users: users), port: 0, logger: logger)
+        guard (0...500).contains(roleAssignableGroups) else { throw ValidationError("--role-assignable-groups must be 0–500") }
+        let tenant = try await DevTenantServer.start(seed: try Self.seed(users: users, groups: groups, roleAssignableGroups: roleAssignableGroups),
+                                                     port: 0, logger: logger)
         let tables = try await DevTableServer.start(tenant: tenant, port: 0, logger: logger)
         let settings = [
             "ENTRA_TENANT_ID": tenant.seed.tenantId, "ENTRA_CLIENT_ID": DevTenantOptions.helpdeskClientId,
@@ -55,6 +59,9 @@ struct Issuance: AsyncParsableCommand {
             }
             latencies.sort()
             rounds.sort()
+            if groups > 0 || roleAssignableGroups > 0 {
+                print("targets in \(groups) groups; \(roleAssignableGroups) role-assignable groups in the tenant")
+            }
             print(String(format: "helpdesk issuance with %d ms on every upstream call, %d runs: median %.1f ms (min %.1f, max %.1f); sequential upstream rounds median %d (min %d, max %d); upstream calls per issuance median %d",
                          delayMs, runs, latencies[runs / 2], latencies[0], latencies[runs - 1], rounds[runs / 2], rounds[0], rounds[runs - 1], calls.sorted()[runs / 2]))
         } catch {
@@ -98,7 +105,10 @@ struct Issuance: AsyncParsableCommand {
     static let agent = "aaaaaaaa-0000-4000-8000-000000000001"
     static func user(_ index: Int) -> String { "bbbbbbbb-0000-4000-8000-" + String(format: "%012d", index) }
 
-    static func seed(users: Int) throws -> Seed {
+    /// `users` targets, each a member of `groups` ordinary groups (half created without the flag,
+    /// so Graph answers `null`; half `false`), and `roleAssignableGroups` role-assignable groups
+    /// none of the targets belongs to.
+    static func seed(users: Int, groups: Int = 0, roleAssignableGroups: Int = 0) throws -> Seed {
         var list: [[String: Any]] = [
             ["id": agent, "userPrincipalName": "hannah.agent@contoso.example", "displayName": "Hannah Agent", "appRoles": ["Helpdesk.TapAdmin"]],
             ["id": "eeeeeeee-0000-4000-8000-000000000001", "userPrincipalName": "tap-notifications@contoso.example", "displayName": "TAP notifications"],
@@ -106,7 +116,16 @@ struct Issuance: AsyncParsableCommand {
         for index in 0..<users {
             list.append(["id": user(index), "userPrincipalName": "user\(index)@contoso.example", "displayName": "User \(index)", "mail": "user\(index)@contoso.example"])
         }
-        let data = try JSONSerialization.data(withJSONObject: ["tenantId": Seed.defaultTenantId, "users": list])
+        let members = (0..<users).map(user)
+        var groupList: [[String: Any]] = (0..<groups).map { index in
+            var group: [String: Any] = ["id": "cccccccc-0000-4000-8000-" + String(format: "%012d", index), "displayName": "Group \(index)", "members": members]
+            if index.isMultiple(of: 2) { group["isAssignableToRole"] = false }
+            return group
+        }
+        groupList += (0..<roleAssignableGroups).map { index in
+            ["id": "dddddddd-0000-4000-8000-" + String(format: "%012d", index), "displayName": "Admins \(index)", "isAssignableToRole": true, "members": []]
+        }
+        let data = try JSONSerialization.data(withJSONObject: ["tenantId": Seed.defaultTenantId, "users": list, "groups": groupList])
         return try JSONDecoder().decode(Seed.self, from: data)
     }
 }
