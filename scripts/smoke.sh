@@ -236,7 +236,7 @@ bearer_curl() {
 }
 
 local_checks() {
-  local app url header graph_token storage_token held expected status listing existing table tries
+  local app url header graph_token storage_token held expected status listing existing table tries writable readable
   local notif="${notification_sender:-on}" oob="${out_of_band:-off}"
   [[ -n "${table_endpoint}" ]] || table_endpoint="http://127.0.0.1:10002/devstoreaccount1"
   for app in "${apps[@]}"; do
@@ -269,12 +269,14 @@ local_checks() {
       fail "${app}: no storage token from the dev tenant"
       continue
     fi
+    writable="$(expected_tables "${app}" write)"
+    readable="$(expected_tables "${app}" read)"
     existing=""
-    for tries in 1 2 3 4 5 6 7 8 9 10; do
+    for tries in 1 2 3 4 5 6; do
       listing="$(bearer_curl "${storage_token}" "${table_headers[@]}" "${table_endpoint}/Tables")" || listing=""
       existing="$(json_get "[t['TableName'] for t in d.get('value', [])]" <<<"${listing}" 2>/dev/null || true)"
       # The handlers create their tables in the background just after they start.
-      if [[ -z "$(comm -23 <(expected_tables "${app}" write | sort) <(sort <<<"${existing}"))" ]] || [[ "${tries}" -eq 10 ]]; then break; fi
+      if [[ -z "$(comm -23 <(sort <<<"${writable}") <(sort <<<"${existing}"))" ]] || [[ "${tries}" -eq 6 ]]; then break; fi
       sleep 0.5
     done
     while IFS= read -r table; do
@@ -298,7 +300,7 @@ local_checks() {
       else
         fail "${app}: its identity inserted a test row into ${table} but could not delete it (HTTP ${status})"
       fi
-    done < <(expected_tables "${app}" write)
+    done <<<"${writable}"
     while IFS= read -r table; do
       [[ -n "${table}" ]] || continue
       status="$(bearer_curl "${storage_token}" "${table_headers[@]}" -o /dev/null -w '%{http_code}' "${table_endpoint}/${table}()?\$top=1")" || status=000
@@ -309,7 +311,7 @@ local_checks() {
       else
         cannot_check "${app}: table ${table} is not in the dev Table service yet"
       fi
-    done < <(expected_tables "${app}" read)
+    done <<<"${readable}"
   done
   cannot_check "table-scoped roles: the dev Table service accepts any storage token of the tenant, so locally 'may write' only shows the identity reaches the table; in Azure the roles come from infra/modules/identity-rbac.bicep (run this script with -g)"
   cannot_check "host storage (keys, package): the dev stack has none; its isolation is checked in Azure mode and by infra/tests"
