@@ -78,6 +78,28 @@ import Testing
         }
     }
 
+    /// A membership page mixes kinds (groups, directory roles, administrative units,
+    /// applications), each with its `@odata.type`: only groups count as groups.
+    @Test func nonGroupObjectsInAMembershipPageAreNeverGroups() async throws {
+        func item(_ type: String, _ id: String) -> JSONValue { .object(["@odata.type": .string("#microsoft.graph.\(type)"), "id": .string(id)]) }
+        let page = GraphFixture(name: "mixed", source: "made up: the kinds user-list-ownedobjects and user-list-memberof name", method: "GET",
+                                path: "/v1.0/users/{id}/ownedObjects", status: 200, response: .object(["value": .array([
+                                    item("group", "11111111-2222-4333-8444-555555555555"), item("directoryRole", "22222222-2222-4333-8444-555555555555"),
+                                    item("administrativeUnit", "33333333-2222-4333-8444-555555555555"), item("application", "44444444-2222-4333-8444-555555555555"),
+                                ])]))
+        let server = await FixtureServer.start { _, _ in page }
+        let http = OutboundHTTP.makeClient()
+        var logger = Logger(label: "corpus")
+        logger.logLevel = .critical
+        let graph = GraphClient(endpoint: server.baseURL, http: OutboundHTTP(client: http), tokens: StaticToken(), logger: logger)
+        let owned = try await graph.ownedObjects(user: Self.someone)
+        #expect(owned.count == 4 && owned.compactMap(\.groupId) == [GUID("11111111-2222-4333-8444-555555555555")!])
+        let units = try await graph.administrativeUnits(user: Self.someone)
+        #expect(units.map(\.id) == ["33333333-2222-4333-8444-555555555555"] && units[0].restrictsManagement, "a unit silent about restriction counts as restricted")
+        try? await http.shutdown()
+        await server.shutdown()
+    }
+
     @Test func managerAsDocumentedAndItsAbsence() async throws {
         try await Self.withFixtures(["/manager": "user-manager"]) { graph in
             let manager = try await graph.manager(of: Self.someone)

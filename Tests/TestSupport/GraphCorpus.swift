@@ -18,6 +18,17 @@ public struct GraphFixture: Sendable {
     /// The documented body; nil for 202/204.
     public var response: JSONValue?
 
+    /// A made-up answer in the same form (for shapes Microsoft's pages show no example of).
+    public init(name: String, source: String, method: String, path: String, status: Int, responseHeaders: [String: String] = [:], response: JSONValue?) {
+        self.name = name
+        self.source = source
+        self.method = method
+        self.path = path
+        self.status = status
+        self.responseHeaders = responseHeaders
+        self.response = response
+    }
+
     /// Every fixture, by file name without `.json`.
     public static let all: [String: GraphFixture] = {
         let folder = TestPaths.repoRoot + "/Tests/Fixtures/graph"
