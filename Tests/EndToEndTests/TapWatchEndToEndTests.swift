@@ -178,6 +178,8 @@ import Testing
             let (a, b) = try await (first, second)
             for _ in 0..<3 { _ = try await Self.watch(stack, "helpdesk") }
             #expect((a + b).contains("1 reported OUT_OF_BAND"), "\(a)\n\(b)")
+            // The product's own create is in the directory audit too, and was recognised as ours.
+            #expect((a + b).contains("1 made here"), "\(a)\n\(b)")
 
             let rows = try await stack.auditRows(.helpdesk).filter { $0["Action"]?.stringValue == "OUT_OF_BAND" }
             #expect(rows.count == 1)
