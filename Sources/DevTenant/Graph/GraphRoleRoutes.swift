@@ -10,9 +10,22 @@ struct GraphRoleRoutes {
     /// Where PIM schedules start in the simulation (a fixed past instant).
     static let scheduleStart = "2024-01-01T00:00:00Z"
 
+    /// One entry; its JSON is built only when a page holds it (a tenant-wide list can hold 10,000).
     struct Record {
         var properties: [String: String]
-        var json: GraphJSON
+        let build: () -> GraphJSON
+        var json: GraphJSON { build() }
+
+        init(properties: [String: String], json: @autoclosure @escaping () -> GraphJSON) {
+            self.properties = properties
+            build = json
+        }
+    }
+
+    /// The records a request selected, and whether each carries its principal.
+    struct Selection {
+        var records: [Record]
+        var expand: Bool
     }
 
     /// Filters `records` by the request's `$filter`. `required`: at least one of these
@@ -21,11 +34,11 @@ struct GraphRoleRoutes {
     /// it under "Optional query parameters"); the PIM-for-Groups list requires it. `expandsPrincipal`:
     /// `$expand=principal` adds each record's principal (fixture `roleassignments-expand-principal`).
     func select(_ records: [Record], _ request: GraphRequest, allowed: Set<String>, required: Set<String>, filterOptional: Bool = false,
-                expandsPrincipal: Bool = false, problem: (String) -> GraphProblem) throws(GraphProblem) -> [GraphJSON] {
+                expandsPrincipal: Bool = false, problem: (String) -> GraphProblem) throws(GraphProblem) -> Selection {
         let expand = try principalExpansion(request, allowed: expandsPrincipal)
         try request.query.refuse(["$search", "$orderby", "$count"])
         guard let text = request.query.filter else {
-            if filterOptional { return records.map { expand ? withPrincipal($0) : $0.json } }
+            if filterOptional { return Selection(records: records, expand: expand) }
             throw problem("A $filter on \(required.sorted().joined(separator: " or ")) is required.")
         }
         let filter: GraphFilter
@@ -34,12 +47,12 @@ struct GraphRoleRoutes {
               terms.contains(where: { required.contains($0.property) }) else {
             throw problem("Unsupported filter: only 'and'-ed 'eq' or 'in' terms on \(allowed.sorted().joined(separator: ", ")) are supported.")
         }
-        return records.filter { record in
+        return Selection(records: records.filter { record in
             terms.allSatisfy { term in
                 let actual = record.properties[term.property]?.lowercased()
                 return term.values.contains { $0.lowercased() == actual }
             }
-        }.map { expand ? withPrincipal($0) : $0.json }
+        }, expand: expand)
     }
 
     /// Whether the request asks for `$expand=principal` (the one expansion served).
@@ -73,9 +86,10 @@ struct GraphRoleRoutes {
 
     /// Server-driven pages of up to 999 items (fewer when a test lowers the page size), with
     /// `@odata.nextLink` while more remain: a tenant-wide list can hold thousands.
-    func collection(_ fragment: String, _ items: [GraphJSON], _ request: GraphRequest, _ reply: GraphReply) throws(GraphProblem) -> Response {
-        let page = try GraphPaging.page(items, request: request, defaultSize: GraphPaging.largestPage, maxPageSize: graph.maxPageSize)
-        return reply.json(GraphPaging.collection(context: request.context(fragment), items: Array(page.items), nextLink: page.nextLink, request: request))
+    func collection(_ fragment: String, _ selected: Selection, _ request: GraphRequest, _ reply: GraphReply) throws(GraphProblem) -> Response {
+        let page = try GraphPaging.page(selected.records, request: request, defaultSize: GraphPaging.largestPage, maxPageSize: graph.maxPageSize)
+        let items = page.items.map { selected.expand ? withPrincipal($0) : $0.json }
+        return reply.json(GraphPaging.collection(context: request.context(fragment), items: items, nextLink: page.nextLink, request: request))
     }
 
     func assignments(_ request: GraphRequest, _ reply: GraphReply) throws(GraphProblem) -> Response {

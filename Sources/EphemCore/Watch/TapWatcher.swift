@@ -21,8 +21,9 @@ import Logging
 /// Each change is an ETag-conditional ledger write; only its winner writes the audit row and the
 /// log line, so two instances (or a repeated run) record each change once. Rows no longer in
 /// force are never read from Graph. Bounded: at most `maxPassesPerRun` rows (least recently
-/// checked first), `concurrency` calls at a time; when Graph fails (throttled past the client's
-/// budget, or down) no further call is started and the rest wait for the next run.
+/// checked first), `concurrency` passes at a time (a sliding window; each records its own change);
+/// when Graph fails (throttled past the client's budget, or down) no further pass is started and
+/// the rest wait for the next run.
 public struct TapWatcher: Sendable {
     let ledger: TapLedger
     let graph: GraphClient
@@ -81,52 +82,74 @@ public struct TapWatcher: Sendable {
             throw .upstreamUnavailable(detail: "tap-watch ledger read: \(error)")
         }
         result.moreRemain = found.more
-        var index = 0
         let entries = found.entries
-        while index < entries.count {
-            let batch = Array(entries[index..<min(index + concurrency, entries.count)])
-            index += batch.count
-            let verdicts = await withTaskGroup(of: (TapLedger.Entry, Verdict).self) { group in
-                for entry in batch { group.addTask { (entry, await judge(entry)) } }
-                var all: [(TapLedger.Entry, Verdict)] = []
-                for await item in group { all.append(item) }
-                return all
-            }
-            var failed = false
-            for (entry, verdict) in verdicts {
-                result.examined += 1
-                switch verdict {
-                case .change(let state, let detail, let calls):
-                    result.graphCalls += calls
-                    if await record(entry, state: state, detail: detail) {
-                        switch state {
-                        case .used: result.used += 1
-                        case .expired: result.expired += 1
-                        case .removed: result.removed += 1
-                        case .autoRevoked: result.autoRevoked += 1
-                        default: break
-                        }
-                    } else {
-                        result.unchanged += 1
-                    }
-                case .unchanged(let calls):
-                    result.graphCalls += calls
-                    result.unchanged += 1
-                    if found.more { await touch(entry) }
-                case .failed(let calls):
-                    result.graphCalls += calls
-                    result.deferred += 1
-                    failed = true
+        let touchUnchanged = found.more
+        // A sliding window of `concurrency` passes; each task judges its pass and records the
+        // change itself, so a slow write never holds the others back. After a Graph failure no
+        // new pass is started.
+        let outcomes = await withTaskGroup(of: PassOutcome.self) { group in
+            var collected: [PassOutcome] = []
+            var next = 0, running = 0, failed = false
+            while true {
+                while !failed, next < entries.count, running < concurrency {
+                    let entry = entries[next]
+                    next += 1
+                    running += 1
+                    group.addTask { await process(entry, touch: touchUnchanged) }
                 }
+                guard running > 0, let outcome = await group.next() else { break }
+                running -= 1
+                if case .failed = outcome.verdict { failed = true }
+                collected.append(outcome)
             }
-            if failed {
-                // Throttled or down: start nothing more this run.
-                result.deferred += entries.count - index
-                result.moreRemain = true
-                break
+            return (collected, entries.count - next)
+        }
+        for outcome in outcomes.0 {
+            result.examined += 1
+            switch outcome.verdict {
+            case .change(let state, _, let calls):
+                result.graphCalls += calls
+                guard outcome.recorded else { result.unchanged += 1; continue }
+                switch state {
+                case .used: result.used += 1
+                case .expired: result.expired += 1
+                case .removed: result.removed += 1
+                case .autoRevoked: result.autoRevoked += 1
+                default: break
+                }
+            case .unchanged(let calls):
+                result.graphCalls += calls
+                result.unchanged += 1
+            case .failed(let calls):
+                result.graphCalls += calls
+                result.deferred += 1
             }
         }
+        if outcomes.1 > 0 {
+            // Throttled or down: the passes not started wait for the next run.
+            result.deferred += outcomes.1
+            result.moreRemain = true
+        }
         return result
+    }
+
+    struct PassOutcome: Sendable {
+        var verdict: Verdict
+        var recorded: Bool
+    }
+
+    /// Judges one pass and records its change (or notes the check when the run is bounded).
+    func process(_ entry: TapLedger.Entry, touch: Bool) async -> PassOutcome {
+        let verdict = await judge(entry)
+        switch verdict {
+        case .change(let state, let detail, _):
+            return PassOutcome(verdict: verdict, recorded: await record(entry, state: state, detail: detail))
+        case .unchanged:
+            if touch { await self.touch(entry) }
+            return PassOutcome(verdict: verdict, recorded: false)
+        case .failed:
+            return PassOutcome(verdict: verdict, recorded: false)
+        }
     }
 
     /// What became of one pass (no writes, except the auto-revoke's delete).
