@@ -41,7 +41,7 @@ def test_viewer_reads_the_protected_accounts_and_exports_them(stack, portals):
     assert not page.locator("#protected-rows tr", has_text="lena.user@").count()
     with page.expect_download() as download:
         page.get_by_role("button", name="Export CSV").click()
-    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    text = Path(download.value.path()).read_bytes().decode("utf-8-sig")
     assert text.startswith("id,userPrincipalName,displayName,includedByTapPolicy,reasons\r\n")
     assert "Global Administrator" in text
     portal.shot("protected-accounts")
