@@ -205,4 +205,33 @@ import Testing
             #expect(try await stack.auditRows(.helpdesk).filter { $0["Action"]?.stringValue == "OUT_OF_BAND" }.isEmpty)
         }
     }
+
+    /// Each app watches its own passes; when Graph throttles past the client's budget the run
+    /// starts no further call, defers the rest, and the next run finishes the work.
+    @Test func eachAppWatchesItsOwnPassesAndThrottlingDefersTheRest() async throws {
+        try await withTapStack(seed: TestDirectory.seed) { stack in
+            let users = (21...24).map(TestDirectory.user)
+            for user in users { try await Self.issueHelpdesk(stack, user) }
+            try await Self.issueSelf(stack, TestDirectory.user(25))
+            for user in users + [TestDirectory.user(25)] { _ = try await Self.dev(stack, "/dev/sign-in", #"{"userId":"\#(user)"}"#) }
+
+            // Retry-After longer than the client's 10 s budget: the call fails at once.
+            stack.tenant.faults.add(Fault(target: .graph, pathPrefix: "/v1.0/users/", status: 429, retryAfterSeconds: 60))
+            stack.tenant.requests.clear()
+            let throttled = try await Self.watch(stack, "helpdesk")
+            #expect(throttled.contains("examined 4 passes") && throttled.contains("0 used") && throttled.contains("4 deferred"), "\(throttled)")
+            #expect(throttled.contains("more remain for the next run"), "\(throttled)")
+            // At most one window of calls was started (8 at a time), never a retry storm.
+            #expect(stack.tenant.requests.all.filter { $0.target == .graph }.count <= 4)
+            for user in users { #expect(try await Self.ledger(stack, user).first?["State"]?.stringValue == "ISSUED") }
+
+            stack.tenant.faults.clear()
+            let next = try await Self.watch(stack, "helpdesk")
+            #expect(next.contains("examined 4 passes") && next.contains("4 used"), "\(next)")
+            // The self-service pass is the self-service app's: untouched by the helpdesk watch.
+            #expect(try await Self.ledger(stack, TestDirectory.user(25)).first?["State"]?.stringValue == "ISSUED")
+            let own = try await Self.watch(stack, "selfservice")
+            #expect(own.contains("examined 1 passes") && own.contains("1 used"), "\(own)")
+        }
+    }
 }

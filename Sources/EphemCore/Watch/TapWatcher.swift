@@ -125,11 +125,9 @@ public struct TapWatcher: Sendable {
                 result.deferred += 1
             }
         }
-        if outcomes.1 > 0 {
-            // Throttled or down: the passes not started wait for the next run.
-            result.deferred += outcomes.1
-            result.moreRemain = true
-        }
+        // Throttled or down: the passes that failed or were not started wait for the next run.
+        result.deferred += outcomes.1
+        if result.deferred > 0 { result.moreRemain = true }
         return result
     }
 
