@@ -5,5 +5,6 @@ import EphemHTTP
 enum HelpdeskRoutes {
     static let definition = HandlerDefinition(portal: .helpdesk) { dependencies in
         [AuditLogRoute.make(dependencies)] + TapAdminRoutes.make(dependencies)
+            + [WatchRoutes.userHistory(dependencies), ProtectedAccountsRoute.make(dependencies)]
     }
 }

@@ -35,6 +35,7 @@ enum SelfServiceRoutes {
                 try await issuer.revoke(TapRoutes.issuanceRequest(request, caller: caller, target: caller.objectId))
                 return TapRoutes.noContent()
             },
+            WatchRoutes.myHistory(dependencies),
         ]
     }
 

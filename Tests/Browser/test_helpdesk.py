@@ -243,8 +243,9 @@ def test_viewer_sees_only_the_audit_log(stack, portals):
     portal = portals(stack, "helpdesk")
     page = portal.sign_in("Victor Viewer", path="/#/issue")
     tabs = page.get_by_role("tab")
-    expect(tabs).to_have_count(1)
-    expect(tabs).to_have_text("Audit log")
+    # Issue 16 adds the read-only "Protected accounts" tab for viewers too.
+    expect(tabs).to_have_count(2)
+    expect(tabs).to_have_text(["Audit log", "Protected accounts"])
     expect(page.locator("#panel-audit")).to_be_visible()
     expect(page.locator("#panel-issue")).to_have_count(0)
     expect(page.get_by_label("Find a user")).to_have_count(0)

@@ -42,11 +42,12 @@ public final class TapStack: Sendable {
 
     public static func start(seed: Seed, apps: Apps = .both, settings: [String: String] = [:], helpdeskSettings: [String: String] = [:],
                              selfServiceSettings: [String: String] = [:], helpdeskInstances: Int = 1,
-                             withheldGraphPermissions: Set<String> = []) async throws -> TapStack {
+                             withheldGraphPermissions: Set<String> = [], extraGraphPermissions: Set<String> = []) async throws -> TapStack {
         var logger = Logger(label: "test-tenant")
         logger.logLevel = .critical
         var options = DevTenantOptions()
         options.managedIdentities[0].graphPermissions.subtract(withheldGraphPermissions)
+        options.managedIdentities[0].graphPermissions.formUnion(extraGraphPermissions)
         let tenant = try await DevTenantServer.start(seed: seed, options: options, port: 0, logger: logger)
         let logs = LogCollector()
         var started: [FunctionAppHost] = []
@@ -144,11 +145,11 @@ public final class TapStack: Sendable {
 /// Runs `body` with a started stack and always shuts it down.
 public func withTapStack<T>(seed: Seed, apps: TapStack.Apps = .both, settings: [String: String] = [:], helpdeskSettings: [String: String] = [:],
                             selfServiceSettings: [String: String] = [:], helpdeskInstances: Int = 1,
-                            withheldGraphPermissions: Set<String> = [],
+                            withheldGraphPermissions: Set<String> = [], extraGraphPermissions: Set<String> = [],
                             _ body: (TapStack) async throws -> T) async throws -> T {
     let stack = try await TapStack.start(seed: seed, apps: apps, settings: settings, helpdeskSettings: helpdeskSettings,
                                          selfServiceSettings: selfServiceSettings, helpdeskInstances: helpdeskInstances,
-                                         withheldGraphPermissions: withheldGraphPermissions)
+                                         withheldGraphPermissions: withheldGraphPermissions, extraGraphPermissions: extraGraphPermissions)
     do {
         let result = try await body(stack)
         await stack.shutdown()

@@ -60,6 +60,7 @@ struct DevRoutes {
             tenant.faults.clear()
             return Response(status: .noContent)
         }
+        DevSimulationRoutes(tenant: tenant).add(to: router)
     }
 }
 

@@ -19,6 +19,8 @@ public final class DevGraph: Sendable {
     }
 
     private let state = Mutex(State())
+    /// What happens outside the product (SPEC 8, issue 16): registered methods, directory audit.
+    let simulation = Mutex(DevSimulation())
 
     init(seed: Seed) {
         directory = GraphDirectory(seed: seed)
@@ -83,7 +85,16 @@ public final class DevGraph: Sendable {
             state.taps[key] = tap
             state.created[key, default: 0] += 1
         }
+        recordTapRegistration(userId: key, at: created)
         return tap
+    }
+
+    /// Puts `tap` in place of the user's TAP (the admin center's create, issue 16).
+    func installTemporaryAccessPass(_ tap: DevTemporaryAccessPass, userKey: String) {
+        state.withLock { state in
+            state.taps[userKey] = tap
+            state.created[userKey, default: 0] += 1
+        }
     }
 
     /// Deletes the user's TAP if it has this method id.

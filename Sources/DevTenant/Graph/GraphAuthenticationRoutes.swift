@@ -50,6 +50,8 @@ struct GraphAuthenticationRoutes {
             }
             items.append(.object(members))
         }
+        // Methods registered since the seed (`POST /dev/methods`), with their real createdDateTime.
+        items += graph.registeredMethods(userId: user.id).map(DevMethodTypes.json)
         let now = graph.now
         if let tap = graph.temporaryAccessPass(forUser: user.id) { items.append(tap.json(now: now, includeSecret: false)) }
         return reply.json(.object([

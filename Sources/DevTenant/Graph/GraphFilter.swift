@@ -73,10 +73,17 @@ indirect enum GraphFilter: Equatable {
             case "-", "0"..."9":
                 let start = index
                 index += 1
-                while index < chars.count, ("0"..."9").contains(chars[index]) || chars[index] == "." || chars[index] == "-" || chars[index].properties.isAlphabetic {
+                while index < chars.count, ("0"..."9").contains(chars[index]) || chars[index] == "." || chars[index] == "-" || chars[index] == ":"
+                        || chars[index] == "+" || chars[index].properties.isAlphabetic {
                     index += 1
                 }
                 let word = String(String.UnicodeScalarView(chars[start..<index]))
+                // A DateTimeOffset literal is unquoted in OData (`activityDateTime ge 2024-01-01T00:00:00Z`,
+                // api/directoryaudit-list.md); it is kept as its text.
+                if word.contains("T"), word.contains(":"), ISOTime.parse(word) != nil {
+                    tokens.append(.literal(.string(word)))
+                    continue
+                }
                 // A bare GUID (`id eq 0f…`) is not an OData literal for a string property.
                 guard let number = Double(word) else { throw malformed }
                 tokens.append(.literal(.number(number)))

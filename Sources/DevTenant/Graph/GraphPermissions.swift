@@ -50,6 +50,20 @@ enum GraphPermissions {
             return [["UserAuthMethod-TAP.ReadWrite.All"], ["UserAuthenticationMethod.ReadWrite.All"]]
         case .sendMail:
             return [["Mail.Send"]]
+        case .directoryAudits:
+            // includes/permissions/directoryaudit-list-permissions.md (docs/graph-calls.md #22):
+            // application "AuditLog.Read.All and Directory.Read.All", no higher alternative.
+            return [["AuditLog.Read.All", directoryRead]]
+        case .groupMembers, .groupOwners:
+            // includes/permissions/group-list-members-permissions.md, group-list-owners-permissions.md.
+            return [["GroupMember.Read.All"], [directoryRead], ["Group.Read.All"], ["Group.ReadWrite.All"], ["GroupMember.ReadWrite.All"]]
+        case .groupTransitiveMembers:
+            // includes/permissions/group-list-transitivemembers-permissions.md.
+            return [["GroupMember.ReadBasic.All"], [directoryRead], ["Group.Read.All"], ["Group.ReadBasic.All"], ["Group.ReadWrite.All"],
+                    ["GroupMember.Read.All"], ["GroupMember.ReadWrite.All"]]
+        case .listAdministrativeUnits, .administrativeUnitMembers:
+            // api/administrativeunit-list-members.md and api/directory-list-administrativeunits.md.
+            return [["AdministrativeUnit.Read.All"], [directoryRead], ["AdministrativeUnit.ReadWrite.All"], ["Directory.ReadWrite.All"]]
         }
     }
 

@@ -38,7 +38,13 @@ struct GraphService<Context: RequestContext>: RouterMiddleware {
             let graphRequest = try GraphRequest(method: request.method.rawValue.uppercased(), version: version, rawPath: path,
                                                 query: request.uri.query, headers: request.headers, body: body,
                                                 origin: "http://" + (request.head.authority ?? "127.0.0.1:\(tenant.port)"))
-            return try GraphRouter(graph: tenant.graph).respond(graphRequest, granted: GraphPermissions.granted(by: claims), reply: reply)
+            let caller = GraphCaller(appId: claims["appid"]?.stringValue ?? claims["azp"]?.stringValue, objectId: claims["oid"]?.stringValue)
+            let answer = GraphCaller.$current.withValue(caller) {
+                Result { () throws(GraphProblem) -> Response in
+                    try GraphRouter(graph: tenant.graph).respond(graphRequest, granted: GraphPermissions.granted(by: claims), reply: reply)
+                }
+            }
+            return try answer.get()
         } catch {
             return reply.error(error)
         }
@@ -123,6 +129,9 @@ enum GraphRoute: Equatable {
     case sendMail(String)
     case listGroups, group(String), administrativeUnit(String)
     case tapPolicy, roleAssignments, roleEligibilities, groupEligibilities
+    /// Issue 16: the directory audit and the tenant-wide lists of the protected-accounts report.
+    case directoryAudits, groupMembers(String), groupOwners(String), groupTransitiveMembers(String)
+    case listAdministrativeUnits, administrativeUnitMembers(String)
 
     /// Static segments match case-insensitively, as Graph's do.
     static func match(method: String, segments: [String]) -> GraphRoute? {
@@ -131,6 +140,12 @@ enum GraphRoute: Equatable {
         case ("GET", "users") where lower.count == 1: return .listUsers
         case ("GET", "groups") where lower.count == 1: return .listGroups
         case ("GET", "groups") where lower.count == 2: return .group(segments[1])
+        case ("GET", "groups") where lower.count == 3 && lower[2] == "members": return .groupMembers(segments[1])
+        case ("GET", "groups") where lower.count == 3 && lower[2] == "owners": return .groupOwners(segments[1])
+        case ("GET", "groups") where lower.count == 3 && lower[2] == "transitivemembers": return .groupTransitiveMembers(segments[1])
+        case ("GET", "directory") where lower == ["directory", "administrativeunits"]: return .listAdministrativeUnits
+        case ("GET", "directory") where lower.count == 4 && lower[1] == "administrativeunits" && lower[3] == "members":
+            return .administrativeUnitMembers(segments[2])
         case ("GET", "administrativeunits") where lower.count == 2: return .administrativeUnit(segments[1])
         case ("GET", "directory") where lower.count == 3 && lower[1] == "administrativeunits": return .administrativeUnit(segments[2])
         case (_, "users") where lower.count >= 2: return userRoute(method: method, id: segments[1], rest: Array(lower.dropFirst(2)), segments: segments)
@@ -142,6 +157,7 @@ enum GraphRoute: Equatable {
         case ["rolemanagement", "directory", "roleassignments"]: return .roleAssignments
         case ["rolemanagement", "directory", "roleeligibilityscheduleinstances"]: return .roleEligibilities
         case ["identitygovernance", "privilegedaccess", "group", "eligibilityscheduleinstances"]: return .groupEligibilities
+        case ["auditlogs", "directoryaudits"]: return .directoryAudits
         default: return nil
         }
     }
@@ -224,6 +240,12 @@ struct GraphRouter {
         case .roleEligibilities: return try roles.eligibilities(request, reply)
         case .groupEligibilities: return try roles.groupEligibilities(request, reply)
         case .sendMail(let key): return try GraphMailRoutes(graph: graph).send(from: key, request, reply)
+        case .directoryAudits: return try GraphAuditRoutes(graph: graph).list(request, reply)
+        case .groupMembers(let id): return try GraphMemberListRoutes(graph: graph).groupList(id, .members, request, reply)
+        case .groupOwners(let id): return try GraphMemberListRoutes(graph: graph).groupList(id, .owners, request, reply)
+        case .groupTransitiveMembers(let id): return try GraphMemberListRoutes(graph: graph).groupList(id, .transitiveMembers, request, reply)
+        case .listAdministrativeUnits: return try GraphMemberListRoutes(graph: graph).administrativeUnits(request, reply)
+        case .administrativeUnitMembers(let id): return try GraphMemberListRoutes(graph: graph).administrativeUnitMembers(id, request, reply)
         }
     }
 }

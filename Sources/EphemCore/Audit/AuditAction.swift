@@ -9,4 +9,14 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case revoked = "REVOKED"
     /// Written before a TAP is created; replaced by the outcome afterwards.
     case pending = "PENDING"
+    /// SPEC 7.7 (`tap-watch`): a one-time pass was used to sign in.
+    case used = "USED"
+    /// SPEC 7.7: a pass ran out of its lifetime unused (7.6 also uses it for handovers).
+    case expired = "EXPIRED"
+    /// SPEC 7.7: a pass vanished without this product's revoke (deleted elsewhere, or replaced).
+    case removed = "REMOVED"
+    /// SPEC 7.7: a still-usable pass deleted after the user registered a phishing-resistant method.
+    case autoRevoked = "AUTO_REVOKED"
+    /// SPEC 7.7: a pass created outside this product (Entra's directory audit).
+    case outOfBand = "OUT_OF_BAND"
 }

@@ -39,7 +39,11 @@ extension TapIssuer {
                     throw Refusal(.error, detail: "Graph failed to delete the TAP", error: error.asEphemError)
                 }
             }
+            // The ledger learns of our own revoke (SPEC 7.7), concurrently with the outcome row.
+            async let ledgered: Void = ledger?.markRevoked(target: target, methodIds: active.map(\.id),
+                                                           by: request.caller.userPrincipalName, at: now()) ?? ()
             await audit.complete(pending, action: .revoked)
+            await ledgered
         } catch {
             await audit.complete(pending, action: error.action, denialReason: error.detail)
             throw error.error

@@ -27,13 +27,15 @@ public struct TapIssuer: Sendable {
     /// The tenant's TAP policy, cached; `/api/config` clamps what it reports by it.
     public let policies: TapPolicyCache
     let notifier: Notifier
+    /// The `TapLedger` (SPEC 7.7): its row is written in round 3 with the `SUCCESS` row.
+    let ledger: TapLedger?
     let logger: Logger
     let now: @Sendable () -> Date
     /// A lock takeover this close to our start may postdate our read of the TAPs: read again.
     static let takeoverMargin: TimeInterval = 30
 
     public init(configuration: IssuanceConfiguration, graph: GraphClient, guardrail: TargetGuard, limiter: RateLimiter, lock: TargetLock,
-                audit: AuditLog, policies: TapPolicyCache, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
+                audit: AuditLog, policies: TapPolicyCache, logger: Logger, now: @escaping @Sendable () -> Date = Date.init, ledger: TapLedger? = nil) {
         self.configuration = configuration
         self.graph = graph
         self.guardrail = guardrail
@@ -44,6 +46,7 @@ public struct TapIssuer: Sendable {
         self.notifier = Notifier(graph: graph, sender: configuration.notificationSender, logger: logger)
         self.logger = logger
         self.now = now
+        self.ledger = ledger
     }
 
     func event(_ request: IssuanceRequest, action: AuditAction, at date: Date) -> AuditEvent {
@@ -146,7 +149,8 @@ public struct TapIssuer: Sendable {
             async let audited = audit.complete(finalRow, action: .success)
             async let mailed = notifier.notify(target: decided.user, issuedBy: agent, at: started, correlationId: request.correlationId)
             async let released = claims.releaseLock()
-            let (durable, notificationSent, _) = await (audited, mailed, released)
+            async let ledgered: Void = recordInLedger(tap, request: request, target: decided.user)
+            let (durable, notificationSent, _, _) = await (audited, mailed, released, ledgered)
             guard durable else {
                 try await withdraw(tap, target: target, row: finalRow)
             }

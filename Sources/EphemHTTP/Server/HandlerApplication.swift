@@ -25,7 +25,7 @@ public enum HandlerApplication {
 
     /// The timer functions the handler runs when the host invokes them (`POST /{name}`).
     public static func timers(dependencies: HandlerDependencies) -> [TimerFunction] {
-        [CommonRoutes.auditRetention(dependencies), CommonRoutes.auditReconcile(dependencies)]
+        [CommonRoutes.auditRetention(dependencies), CommonRoutes.auditReconcile(dependencies), WatchRoutes.tapWatch(dependencies)]
     }
 
     public static func build(_ definition: HandlerDefinition, dependencies: HandlerDependencies, port: Int? = nil) -> App {

@@ -20,6 +20,8 @@ public struct HandlerDependencies: Sendable {
     /// The issuance flow with this portal's limits, lock, guard and policy cache: one per process,
     /// so its caches are shared by every request.
     public var issuer: TapIssuer
+    /// The `TapLedger` (SPEC 7.7): one row per issued pass, read by `tap-watch` and the history.
+    public var ledger: TapLedger
 
     public init(settings: Settings, logger: Logger, http: OutboundHTTP, signingKeys: SigningKeyCache, tokens: any AccessTokenProvider) {
         self.settings = settings
@@ -30,6 +32,7 @@ public struct HandlerDependencies: Sendable {
         tables = TableClient(endpoint: settings.tableEndpoint, http: http, tokens: tokens, logger: logger)
         audit = AuditLog(client: tables, logger: logger)
         graph = GraphClient(endpoint: settings.graphEndpoint, http: http, tokens: tokens, logger: logger)
+        ledger = TapLedger(client: tables)
         issuer = TapIssuer(
             configuration: IssuanceConfiguration(portal: settings.portal, lifetimeMinutes: settings.tapLifetimeMinutes,
                                                  isUsableOnce: settings.tapIsUsableOnce, notificationSender: settings.notificationSender),
@@ -38,7 +41,7 @@ public struct HandlerDependencies: Sendable {
             limiter: settings.portal == .helpdesk
                 ? RateLimiter(scope: Portal.helpdesk.rawValue, limit: settings.rateLimitPerAgentPerHour, window: 3600, client: tables)
                 : RateLimiter(scope: Portal.selfService.rawValue, limit: settings.selfServiceLimitPerDay, window: 86_400, client: tables),
-            lock: TargetLock(client: tables), audit: audit, policies: TapPolicyCache(graph: graph), logger: logger)
+            lock: TargetLock(client: tables), audit: audit, policies: TapPolicyCache(graph: graph), logger: logger, ledger: ledger)
         let configuration = TokenValidator.Configuration(
             tenantId: settings.tenantId, clientId: settings.clientId, authorityHost: settings.authorityHost,
             requiredScope: settings.apiScope, requiredAuthContext: settings.requiredAuthContext)
@@ -63,7 +66,7 @@ public struct HandlerDependencies: Sendable {
     /// Background work that lives as long as the server: the hourly JWKS refresh, and shutting the
     /// HTTP client down after the server has drained.
     var services: [any Service] {
-        [StorageBootstrapService(tables: tables, names: [AuditLog.table(for: settings.portal), RateLimiter.table], logger: logger),
+        [StorageBootstrapService(tables: tables, names: [AuditLog.table(for: settings.portal), RateLimiter.table, TapLedger.table], logger: logger),
          KeyRefreshService(keys: signingKeys), HTTPClientShutdownService(client: http.client),
          PolicyCheckService(settings: settings, policies: issuer.policies, logger: logger)]
     }

@@ -30,6 +30,9 @@ extension Settings {
             reader.fail("IDENTITY_HEADER", "must be set when IDENTITY_ENDPOINT is set")
         }
         let appRoot = reader.nonEmpty("FUNCTIONS_APP_ROOT_PATH")
+        // SPEC 7.7 (issue 16). OUT_OF_BAND_DETECTION applies to the helpdesk only.
+        let autoRevoke = reader.boolean("AUTO_REVOKE_AFTER_REGISTRATION", default: true)
+        let outOfBand = portal == .helpdesk ? reader.boolean("OUT_OF_BAND_DETECTION", default: false) : false
 
         guard reader.errors.isEmpty, let port, let tenantId, let clientId, let apiScope, let authorityHost,
               let graphEndpoint, let tableEndpoint, let lifetime, let usableOnce, let displayTimeout,
@@ -37,7 +40,7 @@ extension Settings {
         else {
             throw SettingsErrors(errors: reader.errors)
         }
-        return Settings(
+        var settings = Settings(
             portal: portal, port: port, tenantId: tenantId, clientId: clientId, apiScope: apiScope,
             authorityHost: authorityHost, requiredAuthContext: authContext, graphEndpoint: graphEndpoint,
             tableEndpoint: tableEndpoint, tapLifetimeMinutes: lifetime, tapIsUsableOnce: usableOnce,
@@ -46,5 +49,8 @@ extension Settings {
             selfServiceLimitPerDay: selfLimit, auditRetentionDays: retention, corsAllowedOrigins: cors,
             identityEndpoint: identityEndpoint, identityHeader: identityHeader, appRootPath: appRoot
         )
+        settings.autoRevokeAfterRegistration = autoRevoke ?? true
+        settings.outOfBandDetection = outOfBand ?? false
+        return settings
     }
 }

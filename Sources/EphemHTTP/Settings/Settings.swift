@@ -35,6 +35,11 @@ public struct Settings: Sendable, Equatable {
     public var identityHeader: String?
     /// Root of the Function App content (`FUNCTIONS_APP_ROOT_PATH`), where the portal files live.
     public var appRootPath: String?
+    /// `AUTO_REVOKE_AFTER_REGISTRATION` (SPEC 7.7): `tap-watch` deletes a still-usable pass once a
+    /// phishing-resistant method was registered after it.
+    public var autoRevokeAfterRegistration = true
+    /// `OUT_OF_BAND_DETECTION` (SPEC 7.7, helpdesk only): `tap-watch` reads the directory audit.
+    public var outOfBandDetection = false
 
     /// The issuer base used for sign-in and JWKS: `{authority}/{tenant}`.
     public var authority: String { "\(authorityHost)/\(tenantId)" }

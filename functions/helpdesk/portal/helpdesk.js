@@ -8,6 +8,8 @@ import { startPortal } from "./shell.js";
 import { $ } from "./ui.js";
 import { issueHash, setUpIssueTab } from "./helpdesk-issue.js";
 import { setUpAuditTab } from "./helpdesk-audit.js";
+import { setUpProtectedTab } from "./helpdesk-protected.js";
+import { showUserHistory } from "./helpdesk-history.js";
 
 const ADMIN = "Helpdesk.TapAdmin";
 const VIEWER = "Helpdesk.TapViewer";
@@ -66,12 +68,20 @@ startPortal({
       $("tab-audit").remove();
       $("panel-issue").remove();
       $("panel-audit").remove();
+      $("tab-protected").remove();
+      $("panel-protected").remove();
       return;
     }
     const available = [];
     if (isAdmin) {
       available.push({ name: "issue", button: $("tab-issue"), panel: $("panel-issue"), hash: issueHash });
-      setUpIssueTab({ api: context.api, config: context.config, setRoute, userId: parseRoute().userId });
+      // The user card's history (issue 16) follows the user in the address.
+      const routeWithHistory = (hash) => {
+        setRoute(hash);
+        showUserHistory(context.api, parseRoute().userId);
+      };
+      setUpIssueTab({ api: context.api, config: context.config, setRoute: routeWithHistory, userId: parseRoute().userId });
+      showUserHistory(context.api, parseRoute().userId);
     } else {
       // A viewer gets no issuing interface at all, not just a hidden one.
       $("tab-issue").remove();
@@ -79,6 +89,8 @@ startPortal({
     }
     const onShow = setUpAuditTab({ api: context.api });
     available.push({ name: "audit", button: $("tab-audit"), panel: $("panel-audit"), hash: () => "#/audit", onShow });
+    available.push({ name: "protected", button: $("tab-protected"), panel: $("panel-protected"), hash: () => "#/protected",
+      onShow: setUpProtectedTab({ api: context.api }) });
     setUpTabs(available);
     const { view } = parseRoute();
     const initial = available.find((tab) => tab.name === view) || available[0];
