@@ -33,17 +33,20 @@ struct SeedTests {
 }
 
 /// The dev tenant's default managed identity holds exactly what infra/graph-permissions.json grants
-/// (every switch on), so every test runs with the product's least-privilege grants: a call that
+/// in the usual configuration, so every test runs with the product's least-privilege grants: a call that
 /// needs a permission the file lacks fails in the tests as it would in Azure.
 @Suite struct GraphGrantTests {
     @Test func theDefaultIdentityHoldsExactlyTheInfrastructuresGrants() throws {
         let grants = try GraphGrants.load(path: TestPaths.repoRoot + "/infra/graph-permissions.json")
-        #expect(DevTenantOptions.productGraphPermissions == grants.all)
+        let usual = grants.permissions(app: "selfservice", conditions: ["notificationSender"])
+            .union(grants.permissions(app: "helpdesk", conditions: ["notificationSender"]))
+        #expect(DevTenantOptions.productGraphPermissions == usual)
+        #expect(grants.all.subtracting(usual) == ["AuditLog.Read.All", "Directory.Read.All"])
         #expect(!grants.all.contains("UserAuthenticationMethod.ReadWrite.All"))
         // Per app and per switch, as ephemgate-dev grants them.
         #expect(!grants.permissions(app: "selfservice", conditions: []).contains("Mail.Send"))
         #expect(grants.permissions(app: "selfservice", conditions: ["notificationSender"]).contains("Mail.Send"))
         #expect(!grants.permissions(app: "selfservice", conditions: ["outOfBandDetection"]).contains("AuditLog.Read.All"))
-        #expect(grants.permissions(app: "helpdesk", conditions: ["outOfBandDetection"]).contains("AuditLog.Read.All"))
+        #expect(grants.permissions(app: "helpdesk", conditions: ["outOfBandDetection"]).isSuperset(of: ["AuditLog.Read.All", "Directory.Read.All"]))
     }
 }

@@ -168,7 +168,7 @@ import Testing
     /// never reported.
     @Test func anAdminCenterPassIsReportedOnceAndOursNever() async throws {
         try await withTapStack(seed: TestDirectory.seed, apps: .helpdesk, helpdeskSettings: ["OUT_OF_BAND_DETECTION": "true"], helpdeskInstances: 2,
-                               extraGraphPermissions: ["Directory.Read.All"]) { stack in
+                               extraGraphPermissions: ["AuditLog.Read.All", "Directory.Read.All"]) { stack in
             let ours = TestDirectory.user(18), theirs = TestDirectory.user(19)
             try await Self.issueHelpdesk(stack, ours)
             #expect(try await Self.dev(stack, "/dev/admin-center/tap", #"{"userId":"\#(theirs)","lifetimeInMinutes":120}"#) == 201)
@@ -198,7 +198,8 @@ import Testing
     /// Without `Directory.Read.All` (docs/graph-calls.md #22) Graph refuses the read: the run says
     /// so in its `Logs` and the log, and the watch itself still runs.
     @Test func outOfBandDetectionWithoutDirectoryReadAllSaysItFailed() async throws {
-        try await withTapStack(seed: TestDirectory.seed, apps: .helpdesk, helpdeskSettings: ["OUT_OF_BAND_DETECTION": "true"]) { stack in
+        try await withTapStack(seed: TestDirectory.seed, apps: .helpdesk, helpdeskSettings: ["OUT_OF_BAND_DETECTION": "true"],
+                               extraGraphPermissions: ["AuditLog.Read.All"]) { stack in
             #expect(try await Self.dev(stack, "/dev/admin-center/tap", #"{"userId":"\#(TestDirectory.user(20))"}"#) == 201)
             let logs = try await Self.watch(stack, "helpdesk")
             #expect(logs.contains("out-of-band detection failed") && logs.contains("examined 0 passes"), "\(logs)")

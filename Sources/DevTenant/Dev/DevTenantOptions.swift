@@ -62,12 +62,15 @@ public struct DevTenantOptions: Sendable {
     /// The default identity's `IDENTITY_HEADER` value.
     public var identityHeader: String { managedIdentities.first?.header ?? "" }
 
-    /// Every Graph application permission `infra/graph-permissions.json` grants to either app with
-    /// every condition on: what the default identity holds, so tests run with exactly the
-    /// product's grants (a test compares this list with the file).
+    /// The Graph application permissions `infra/graph-permissions.json` grants either app in the
+    /// usual configuration (every `always` entry, and `Mail.Send` for a notification sender), which
+    /// the default identity holds, so tests run with exactly the product's grants (a test compares
+    /// this list with the file). The out-of-band switch's `AuditLog.Read.All` and
+    /// `Directory.Read.All` are left out: tests of that switch add them, and every other test proves
+    /// it needs neither.
     public static let productGraphPermissions: Set<String> = [
         "User.Read.All", "GroupMember.Read.All", "RoleManagement.Read.Directory", "PrivilegedEligibilitySchedule.Read.AzureADGroup",
         "AdministrativeUnit.Read.All", "Policy.Read.AuthenticationMethod", "UserAuthMethod-TAP.ReadWrite.All",
-        "UserAuthenticationMethod.Read.All", "Mail.Send", "AuditLog.Read.All",
+        "UserAuthenticationMethod.Read.All", "Mail.Send",
     ]
 }
