@@ -71,7 +71,7 @@ startPortal({
     const available = [];
     if (isAdmin) {
       available.push({ name: "issue", button: $("tab-issue"), panel: $("panel-issue"), hash: issueHash });
-      setUpIssueTab({ api: context.api, config: context.config, setRoute, userId: parseRoute().userId });
+      setUpIssueTab({ api: context.api, config: context.config, me: context.me, setRoute, userId: parseRoute().userId });
     } else {
       // A viewer gets no issuing interface at all, not just a hidden one.
       $("tab-issue").remove();
@@ -84,5 +84,7 @@ startPortal({
     const initial = available.find((tab) => tab.name === view) || available[0];
     setRoute(initial.hash());
     selectTab(initial.name);
+    // Issue 14: after sign-in the agent starts typing a name at once.
+    if (initial.name === "issue" && !parseRoute().userId) $("search").focus();
   },
 });
