@@ -43,8 +43,8 @@ extension GraphClient {
         var seen: Set<GUID> = []
         for reply in [try first.get(), try second.get()] {
             guard let values = reply.json?["value"]?.arrayValue else { throw .unavailable(detail: "unreadable user list") }
-            for user in values.compactMap(DirectoryUser.init(json:)) where users.count < top && seen.insert(user.id).inserted {
-                users.append(user)
+            for user in values.compactMap(DirectoryUser.init(json:)) where users.count < top {
+                if seen.insert(user.id).inserted { users.append(user) }
             }
         }
         return users
