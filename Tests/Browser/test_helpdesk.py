@@ -99,12 +99,14 @@ def test_an_active_tap_is_refused_with_the_offer_to_revoke_it(stack, portals):
     issue(page)
     expect(page.get_by_test_id("tap-card")).to_be_visible()
     page.get_by_role("button", name="Remove from page").click()
-    issue(page)
+    # Issue 14: with an active pass the button is not offered at all; the hint says what to do.
+    expect(page.locator("#user-card").get_by_role("button", name="Issue TAP")).to_be_disabled()
+    expect(page.locator("#generate-hint")).to_have_text("This user already has an active pass. Revoke it first if a new one is needed.")
     message = page.locator("#issue-message")
-    expect(message).to_contain_text("This user already has an active Temporary Access Pass. Revoke it first to issue a new one.")
-    message.get_by_role("button", name="Revoke TAP").click()
+    page.locator("#user-card").get_by_role("button", name="Revoke TAP").click()
     page.get_by_role("dialog").get_by_role("button", name="Revoke TAP").click()
     expect(message).to_contain_text("The Temporary Access Pass was revoked.")
+    expect(page.locator("#user-card").get_by_role("button", name="Issue TAP")).to_be_enabled()
     expect(page.locator("#user-tap-status")).to_have_text("No Temporary Access Pass is active.")
     portal.check_clean(secrets=(portal.token(),))
 
@@ -207,8 +209,10 @@ def test_own_account_is_refused(stack, portals):
     portal = portals(stack, "helpdesk")
     page = portal.sign_in("Hannah Agent")
     open_user(page, "hannah", "Hannah Agent")
-    issue(page)
-    expect(page.locator("#issue-message")).to_contain_text("You cannot issue a Temporary Access Pass for your own account here.")
+    # Issue 14: said up front, without an Issue button to press.
+    expect(page.get_by_test_id("cannot-issue")).to_contain_text("This is your own account.")
+    expect(page.locator("#user-card").get_by_role("button", name="Issue TAP")).to_be_hidden()
+    assert not [url for url in portal.requests if "/api/generate-tap/" in url]
     portal.check_clean()
 
 

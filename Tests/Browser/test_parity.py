@@ -51,7 +51,7 @@ def test_item1_a_second_click_cannot_wipe_the_pass(parity_stack, portals):
     expect(tap_card).to_be_visible()
     assert not [url for url in portal.requests if "/api/generate-tap/" in url][1:], "no second issuance request"
     # Removed from the screen: still disabled while the user has an active pass.
-    tap_card.get_by_role("button", name="Remove now").click()
+    tap_card.get_by_role("button", name="Remove from page").click()
     expect(button).to_be_disabled()
     expect(page.locator("#generate-hint")).to_contain_text("already has an active pass")
 
