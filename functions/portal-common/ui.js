@@ -168,7 +168,7 @@ export function showTap(container, issued, { seconds, heading = t("tap.title"), 
   const copyButton = h("button", { type: "button", className: "secondary" }, t("tap.copy"));
   const removeButton = h("button", { type: "button", className: "link" }, t("tap.removeNow"));
   const clock = h("span", { className: "clock" }, formatClock(total));
-  const countdown = h("p", { className: "countdown", role: "timer" }, ...withNodes(t("tap.countdown", { time: "\u0000" }), clock));
+  const countdown = h("p", { className: "countdown", role: "timer", id: "tap-countdown" }, ...withNodes(t("tap.countdown", { time: "\u0000" }), clock));
   const progress = h("progress", { max: String(total), value: String(total), "aria-hidden": "true" });
   const copyStatus = h("p", { className: "copy-status", role: "status" });
   const start = issued.startDateTime ? new Date(issued.startDateTime) : new Date();
@@ -179,7 +179,7 @@ export function showTap(container, issued, { seconds, heading = t("tap.title"), 
     usage: issued.isUsableOnce ? t("tap.usableOnce") : t("tap.usableMany"),
   }));
   const card = h("section", { className: "tap-card", "aria-labelledby": "tap-heading", dataset: { testid: "tap-card" } },
-    h("h3", { id: "tap-heading", tabindex: "-1" }, heading),
+    h("h3", { id: "tap-heading", tabindex: "-1", "aria-describedby": focus ? "tap-countdown" : null }, heading),
     h("div", { className: "tap-row" }, h("span", { className: "visually-hidden" }, t("tap.valueLabel")), code,
       h("div", { className: "tap-buttons" }, showButton, copyButton)),
     copyStatus,
@@ -256,9 +256,11 @@ export function showTap(container, issued, { seconds, heading = t("tap.title"), 
   document.addEventListener("visibilitychange", tick);
   window.addEventListener("beforeunload", warnBeforeLeaving);
   if (focus) {
-    // Issue 14: the pass is brought into view and its heading focused; the announcement is the one sentence read out.
+    // Issue 14: the pass is brought into view and its heading focused. Focus reads the heading with
+    // the countdown (aria-describedby), so the opening announcement is left out: heard once.
     card.scrollIntoView({ block: "center" });
     card.querySelector("#tap-heading").focus({ preventScroll: true });
+    lastAnnounced = total;
   }
   tick();
   return { remove: () => remove({ announceIt: false }) };
