@@ -37,7 +37,7 @@ def test_self_service_flow(stack, portals):
     heading = card.locator("#tap-heading")
     expect(heading).to_be_focused()
     expect(heading).to_have_attribute("aria-describedby", "tap-countdown")
-    expect(page.locator("#tap-countdown")).to_contain_text("removed from the page in")
+    expect(page.locator("#tap-countdown")).to_contain_text("Removed from this page in")
     expect(page.locator("#announcer")).not_to_contain_text("was created")
     assert sum(url.endswith("/api/generate-tap") for url in portal.requests) == 1, "cancel sent nothing, confirm sent one"
     portal.shot("tap-masked")
