@@ -63,7 +63,8 @@ import Testing
                                               body: #"{"lifetimeInMinutes": 90, "isUsableOnce": false, "startDateTime": "\#(start)", "ticketId": "NH-1"}"#)
             #expect(issued.status == 200)
             #expect(issued.json?["lifetimeInMinutes"] as? Int == 90 && issued.json?["isUsableOnce"] as? Bool == false)
-            let answeredStart = try #require((issued.json?["startDateTime"] as? String).flatMap(GraphDate.parse))
+            let answeredText = try #require(issued.json?["startDateTime"] as? String)
+            let answeredStart = try #require(GraphDate.parse(answeredText))
             #expect(abs(answeredStart.timeIntervalSince(try #require(GraphDate.parse(start)))) < 1)
             #expect(issued.json?["temporaryAccessPass"] is String)
             // What Graph received (and keeps): the dev tenant's pass.
