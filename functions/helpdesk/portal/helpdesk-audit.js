@@ -102,7 +102,9 @@ async function loadAudit({ more = false } = {}) {
   for (const name of ["portal", "action", "agent", "target", "ticketId"]) if (audit.filters[name]) query.set(name, audit.filters[name]);
   if (more && audit.continuationToken) query.set("continuationToken", audit.continuationToken);
   try {
-    const body = await api.get(`/api/audit-log?${query}`);
+    // URLSearchParams writes a space as "+"; the API decodes percent-escapes only, so send %20
+    // (a literal "+" is already %2B).
+    const body = await api.get(`/api/audit-log?${String(query).replace(/\+/g, "%20")}`);
     if (mine !== generation) return;
     const entries = Array.isArray(body && body.entries) ? body.entries : [];
     const firstNew = audit.entries.length;

@@ -228,7 +228,9 @@ function openUser(user, { focus = false } = {}) {
       showError(message, error);
     } finally {
       revokeButton.disabled = false;
-      refreshStatus();
+      await refreshStatus();
+      // Issue 14: focus is never left on <body> after a confirmed dialog.
+      if (revokeButton.hidden || document.activeElement === document.body) heading.focus();
     }
   }
 
@@ -285,6 +287,9 @@ function openUser(user, { focus = false } = {}) {
     } finally {
       issuing = false;
       updateGenerate();
+      if (document.activeElement === document.body || document.activeElement === generateButton && generateButton.disabled) {
+        (generateButton.disabled ? heading : generateButton).focus();
+      }
     }
   });
   revokeButton.addEventListener("click", revoke);

@@ -192,6 +192,7 @@ async function generate() {
     if (isOutcomeUnknown(error)) refreshTapStatus();
   } finally {
     updateGenerate();
+    if (document.activeElement === document.body && !button.disabled) button.focus();
   }
 }
 
@@ -213,8 +214,10 @@ async function revoke() {
     showError(message, error);
   } finally {
     $("revoke").disabled = false;
-    refreshTapStatus();
     loadMethods();
+    await refreshTapStatus();
+    // Issue 14: focus is never left on <body> after a confirmed dialog.
+    if ($("revoke").hidden || document.activeElement === document.body) $("generate").focus();
   }
 }
 
