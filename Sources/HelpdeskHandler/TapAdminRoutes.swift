@@ -9,6 +9,7 @@ enum TapAdminRoutes {
         let issuer = dependencies.issuer
         let graph = dependencies.graph
         let displayTimeout = dependencies.settings.displayTimeoutSeconds
+        let settings = dependencies.settings
         return [
             FunctionRoute(.get, "api/search-user", access: .anyRole([AppRole.tapAdmin])) { request, _ in
                 let prefix = try UserSearch.query(request.uri.queryParameters)
@@ -28,7 +29,12 @@ enum TapAdminRoutes {
                 } catch let error as EphemError {
                     try await TapRoutes.deny(error, detail: "invalid_request", request: request, caller: caller, targetText: target.value, issuer: issuer)
                 }
-                let result = try await issuer.issue(TapRoutes.issuanceRequest(request, caller: caller, target: target, reason: body.reason, ticketId: body.ticketId))
+                if !body.options.isEmpty {
+                    try await IssueOptionsCheck.check(body.options, request: request, caller: caller, target: target, issuer: issuer, settings: settings)
+                }
+                var issuance = TapRoutes.issuanceRequest(request, caller: caller, target: target, reason: body.reason, ticketId: body.ticketId)
+                issuance.options = body.options
+                let result = try await issuer.issue(issuance)
                 return try TapRoutes.issued(result, displayTimeoutSeconds: displayTimeout, includeTarget: true)
             },
             FunctionRoute(.get, "api/users/{userId}/tap", access: .anyRole([AppRole.tapAdmin])) { _, context in
@@ -37,7 +43,15 @@ enum TapAdminRoutes {
             },
             FunctionRoute(.delete, "api/users/{userId}/tap", access: .signedIn) { request, context in
                 let (caller, target) = try await admitted(request, context, issuer: issuer)
-                try await issuer.revoke(TapRoutes.issuanceRequest(request, caller: caller, target: target))
+                // Issue 14: an optional `{"reason"?, "ticketId"?}` as for issuance, kept on the row.
+                let body: IssueBody
+                do {
+                    body = try IssueBody.parse(try await request.collectBody())
+                    guard body.options.isEmpty else { throw EphemError.invalidRequest(message: "Only reason and ticketId are accepted when revoking.") }
+                } catch let error as EphemError {
+                    try await TapRoutes.deny(error, detail: "invalid_request", request: request, caller: caller, targetText: target.value, issuer: issuer)
+                }
+                try await issuer.revoke(TapRoutes.issuanceRequest(request, caller: caller, target: target, reason: body.reason, ticketId: body.ticketId))
                 return TapRoutes.noContent()
             },
         ]

@@ -2,8 +2,12 @@ import EphemCore
 import Hummingbird
 
 /// `GET /api/search-user?q=` (SPEC 6.3): `q` once, 2–100 characters after trimming, no control
-/// characters. It is matched as a prefix of UPN, display name or mail; the Graph client escapes it
-/// as an OData literal and percent-encodes it, so quotes, `#`, `&` or `%` are just characters.
+/// characters. It is matched as a prefix of UPN, display name, mail, given name or surname, and
+/// against each word of the display name (Graph's tokenized `$search`, issue 14); the Graph client
+/// escapes it as an OData literal or a search clause and percent-encodes it, so quotes, `#`, `&` or
+/// `%` are just characters. Items add `userType` (`Member`/`Guest`) and `externalGuest` (a
+/// `#EXT#` UPN: Graph refuses such an account a pass) so the portal can say up front why a pass
+/// cannot be issued.
 enum UserSearch {
     static let maxResults = 20
 
@@ -32,6 +36,8 @@ enum UserSearch {
         var jobTitle: String?
         var department: String?
         var accountEnabled: Bool?
+        var userType: String?
+        var externalGuest: Bool
 
         init(_ user: DirectoryUser) {
             id = user.id.value
@@ -43,6 +49,8 @@ enum UserSearch {
             jobTitle = user.jobTitle
             department = user.department
             accountEnabled = user.accountEnabled
+            userType = user.userType
+            externalGuest = user.isExternalGuest
         }
     }
 }

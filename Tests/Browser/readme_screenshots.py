@@ -65,10 +65,11 @@ def main() -> int:
             expect(page.locator("#tap-status")).to_have_text("No Temporary Access Pass is active.")
             context.close()
 
-            # Helpdesk: Hannah issues a TAP for Sam with a ticket.
+            # Helpdesk: Hannah finds Li Wei by surname and issues a 4-hour TAP with a ticket.
             context, page = signed_in_page(browser, stack, "helpdesk", HANNAH, **desktop)
-            page.get_by_label("Find a user").fill("sam")
+            page.get_by_label("Find a user").fill("Wei")
             page.locator("#results").get_by_role("button").first.click()
+            page.get_by_label("Lifetime in minutes").fill("240")
             page.get_by_label("Reason").fill("New phone, identity confirmed by video call")
             page.get_by_label("Ticket number").fill("INC-20417")
             page.locator("#user-card").get_by_role("button", name="Issue TAP").click()

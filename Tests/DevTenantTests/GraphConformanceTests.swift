@@ -35,6 +35,10 @@ import Testing
         Case(fixture: "user-list-startswith-advanced", method: "GET",
              path: "/v1.0/users?$filter=\(filter("startswith(displayName,'a')"))&$orderby=displayName&$count=true&$top=1&$select=displayName,mail,mailNickname,userPrincipalName",
              headers: eventual),
+        // Issue 14: tokenized $search on displayName ("wa" is the start of "Wagner" in "Mia Wagner").
+        Case(fixture: "user-list-search-displayname", method: "GET",
+             path: "/v1.0/users?$search=\(filter("\"displayName:wa\""))&$orderby=displayName&$count=true&$top=1&$select=displayName,givenName,mail,userPrincipalName",
+             headers: eventual),
         Case(fixture: "users-count-without-header-silently-ignored", method: "GET", path: "/v1.0/users?$count=true", mode: .documentedSubset),
         Case(fixture: "group-get", method: "GET", path: "/v1.0/groups/\(Seed.DemoGroup.allStaff)", mustBeNull: ["isAssignableToRole", "description", "mail"]),
         Case(fixture: "groups-list", method: "GET", path: "/v1.0/groups"),

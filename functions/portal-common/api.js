@@ -87,6 +87,6 @@ export function createApi(auth) {
   return {
     get: (path) => request("GET", path),
     put: (path, body) => request("PUT", path, body),
-    del: (path) => request("DELETE", path),
+    del: (path, body) => request("DELETE", path, body),
   };
 }

@@ -54,7 +54,7 @@ const catalogs = {
     "error.invalid_request": "The request was not accepted: {detail}",
     "error.invalid_user_id": "This is not a valid user id.",
     "error.invalid_query": "The filter was not accepted: {detail}",
-    "error.target_not_eligible": "This account cannot receive a Temporary Access Pass (a guest from another organisation, a disabled account, or outside the tenant's TAP policy).",
+    "error.target_not_eligible": "This account cannot get a Temporary Access Pass. {reason} Ask an administrator to check the account, or help the user another way.",
     "error.invalid_token": "Your sign-in has expired. Signing you in again…",
     "error.auth_context_required": "This action needs a stronger sign-in. Signing you in again…",
     "error.auth_context_loop": "Your sign-in does not meet the authentication context this portal requires. Contact your administrator.",
@@ -64,7 +64,7 @@ const catalogs = {
     "error.user_not_found": "This user does not exist (any more) in the directory.",
     "error.no_active_tap": "There is no active Temporary Access Pass to revoke.",
     "error.payload_too_large": "The request is too large. Shorten the reason and try again.",
-    "error.rate_limited": "Too many Temporary Access Passes were issued recently. Try again in {wait} (at {time}).",
+    "error.rate_limited": "Too many Temporary Access Passes were issued recently. You can try again in {wait}, on {time}.",
     "error.rate_limited_nowait": "Too many Temporary Access Passes were issued recently. Try again later.",
     "error.tap_active": "An active Temporary Access Pass already exists. Revoke it first to issue a new one.",
     "error.upstream_unavailable": "A Microsoft service did not answer; try again in a moment.",
@@ -129,7 +129,7 @@ const catalogs = {
     "error.invalid_request": "Die Anfrage wurde nicht angenommen: {detail}",
     "error.invalid_user_id": "Dies ist keine gültige Benutzer-ID.",
     "error.invalid_query": "Der Filter wurde nicht angenommen: {detail}",
-    "error.target_not_eligible": "Dieses Konto kann keinen befristeten Zugriffspass erhalten (Gast einer anderen Organisation, deaktiviertes Konto oder außerhalb der Richtlinie des Mandanten).",
+    "error.target_not_eligible": "Dieses Konto kann keinen befristeten Zugriffspass erhalten. {reason} Bitten Sie einen Administrator, das Konto zu prüfen, oder helfen Sie dem Benutzer auf anderem Weg.",
     "error.invalid_token": "Ihre Anmeldung ist abgelaufen. Sie werden erneut angemeldet …",
     "error.auth_context_required": "Diese Aktion erfordert eine stärkere Anmeldung. Sie werden erneut angemeldet …",
     "error.auth_context_loop": "Ihre Anmeldung erfüllt den Authentifizierungskontext nicht, den dieses Portal verlangt. Wenden Sie sich an Ihre Administration.",
@@ -139,7 +139,7 @@ const catalogs = {
     "error.user_not_found": "Diesen Benutzer gibt es (nicht mehr) im Verzeichnis.",
     "error.no_active_tap": "Es gibt keinen aktiven befristeten Zugriffspass zum Widerrufen.",
     "error.payload_too_large": "Die Anfrage ist zu groß. Kürzen Sie die Begründung und versuchen Sie es erneut.",
-    "error.rate_limited": "In letzter Zeit wurden zu viele befristete Zugriffspässe ausgestellt. Versuchen Sie es in {wait} erneut (um {time}).",
+    "error.rate_limited": "In letzter Zeit wurden zu viele befristete Zugriffspässe ausgestellt. Sie können es in {wait} erneut versuchen, am {time}.",
     "error.rate_limited_nowait": "In letzter Zeit wurden zu viele befristete Zugriffspässe ausgestellt. Versuchen Sie es später erneut.",
     "error.tap_active": "Es gibt bereits einen aktiven befristeten Zugriffspass. Widerrufen Sie ihn, um einen neuen auszustellen.",
     "error.upstream_unavailable": "Ein Microsoft-Dienst hat nicht geantwortet; versuchen Sie es gleich erneut.",
@@ -197,10 +197,12 @@ export function translatePage(root = document) {
   }
 }
 
-const dateTime = new Intl.DateTimeFormat(lang === "de" ? "de-DE" : "en-GB", { dateStyle: "medium", timeStyle: "short" });
-const timeOnly = new Intl.DateTimeFormat(lang === "de" ? "de-DE" : "en-GB", { hour: "2-digit", minute: "2-digit" });
-const dateTimeSeconds = new Intl.DateTimeFormat(lang === "de" ? "de-DE" : "en-GB", {
-  year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
+// Issue 14: dates in the browser's own locale (for the portal's language), with the time zone.
+const locale = (navigator.languages || [navigator.language]).find((tag) => tag && tag.toLowerCase().startsWith(lang)) || (lang === "de" ? "de-DE" : "en-GB");
+const dateTime = new Intl.DateTimeFormat(locale, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+const timeOnly = new Intl.DateTimeFormat(locale, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+const dateTimeSeconds = new Intl.DateTimeFormat(locale, {
+  year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", timeZoneName: "short",
 });
 
 /** A date as the user reads it (their time zone), or "" when missing or invalid. */

@@ -79,7 +79,7 @@ export function errorText(error, context = {}) {
   if (code === "auth_context_required" && error.stepUpLoop) return t("error.auth_context_loop");
   if (code === "tap_active" && context.tapActiveKey) return t(context.tapActiveKey);
   if (code === "invalid_request" || code === "invalid_query") return t(`error.${code}`, { detail: error.serverMessage || code });
-  if (code === "target_not_eligible" && error.reason) return `${t("error.target_not_eligible")} (${error.reason})`;
+  if (code === "target_not_eligible") return t("error.target_not_eligible", { reason: error.reason || "" }).replace(/\s+/g, " ");
   const issuing = context.issuing ? "_issuing" : "";
   if (has(`error.${code}${issuing}`)) return t(`error.${code}${issuing}`);
   if (has(`error.${code}`)) return t(`error.${code}`);
@@ -117,27 +117,34 @@ export function showInfo(container, text, kind = "info") {
   return message;
 }
 
-/** A modal confirmation (native <dialog>: focus is trapped, Escape cancels). Resolves true on confirm. */
-export function confirmDialog({ title, body, confirmLabel, cancelLabel = t("common.cancel"), danger = false }) {
+/**
+ * A modal confirmation (native <dialog>: focus is trapped, Escape cancels). Resolves true on confirm.
+ * Focus opens on the safe choice (Cancel), so Enter never confirms by accident, and returns to the
+ * opener (or `returnFocus` when the opener is gone or disabled by then).
+ */
+export function confirmDialog({ title, body, confirmLabel, cancelLabel = t("common.cancel"), danger = false, returnFocus = null }) {
   return new Promise((resolve) => {
     const opener = document.activeElement;
     const titleId = `dialog-title-${Math.random().toString(36).slice(2)}`;
     const confirmButton = h("button", { type: "submit", value: "confirm", className: danger ? "danger" : "primary" }, confirmLabel);
+    const cancelButton = h("button", { type: "submit", value: "cancel", className: "secondary" }, cancelLabel);
     const dialog = h("dialog", { className: "confirm", "aria-labelledby": titleId },
       h("form", { method: "dialog" },
         h("h2", { id: titleId }, title),
         ...(Array.isArray(body) ? body : [body]).map((line) => h("p", {}, line)),
         h("div", { className: "actions" },
-          h("button", { type: "submit", value: "cancel", className: "secondary" }, cancelLabel),
+          cancelButton,
           confirmButton)));
     dialog.addEventListener("close", () => {
       dialog.remove();
-      if (opener && typeof opener.focus === "function") opener.focus();
+      const usable = opener && typeof opener.focus === "function" && opener.isConnected && !opener.disabled && !opener.hidden;
+      const target = usable ? opener : returnFocus;
+      if (target && typeof target.focus === "function") target.focus();
       resolve(dialog.returnValue === "confirm");
     });
     document.body.append(dialog);
     dialog.showModal();
-    confirmButton.focus();
+    cancelButton.focus();
   });
 }
 
@@ -147,7 +154,7 @@ export function confirmDialog({ title, body, confirmLabel, cancelLabel = t("comm
  * The value never goes into an attribute, the URL, storage or the console. `announcement` opens the
  * one sentence screen readers hear at the start (with the time left). Returns `{ remove }`.
  */
-export function showTap(container, issued, { seconds, heading = t("tap.title"), extra = null, onRemoved = null, announcement = "" }) {
+export function showTap(container, issued, { seconds, heading = t("tap.title"), extra = null, onRemoved = null, announcement = "", focus = false }) {
   let value = issued.temporaryAccessPass;
   const total = Math.max(1, Number(seconds) || 60);
   const deadline = Date.now() + total * 1000;
@@ -161,7 +168,7 @@ export function showTap(container, issued, { seconds, heading = t("tap.title"), 
   const copyButton = h("button", { type: "button", className: "secondary" }, t("tap.copy"));
   const removeButton = h("button", { type: "button", className: "link" }, t("tap.removeNow"));
   const clock = h("span", { className: "clock" }, formatClock(total));
-  const countdown = h("p", { className: "countdown", role: "timer" }, ...withNodes(t("tap.countdown", { time: "\u0000" }), clock));
+  const countdown = h("p", { className: "countdown", role: "timer", id: "tap-countdown" }, ...withNodes(t("tap.countdown", { time: "\u0000" }), clock));
   const progress = h("progress", { max: String(total), value: String(total), "aria-hidden": "true" });
   const copyStatus = h("p", { className: "copy-status", role: "status" });
   const start = issued.startDateTime ? new Date(issued.startDateTime) : new Date();
@@ -172,7 +179,7 @@ export function showTap(container, issued, { seconds, heading = t("tap.title"), 
     usage: issued.isUsableOnce ? t("tap.usableOnce") : t("tap.usableMany"),
   }));
   const card = h("section", { className: "tap-card", "aria-labelledby": "tap-heading", dataset: { testid: "tap-card" } },
-    h("h3", { id: "tap-heading" }, heading),
+    h("h3", { id: "tap-heading", tabindex: "-1", "aria-describedby": focus ? "tap-countdown" : null }, heading),
     h("div", { className: "tap-row" }, h("span", { className: "visually-hidden" }, t("tap.valueLabel")), code,
       h("div", { className: "tap-buttons" }, showButton, copyButton)),
     copyStatus,
@@ -206,6 +213,7 @@ export function showTap(container, issued, { seconds, heading = t("tap.title"), 
     code.textContent = "";
     card.remove();
     document.removeEventListener("visibilitychange", tick);
+    window.removeEventListener("beforeunload", warnBeforeLeaving);
     if (announceIt) {
       const note = showInfo(container, t("tap.removed"));
       note.dataset.testid = "tap-removed";
@@ -237,16 +245,31 @@ export function showTap(container, issued, { seconds, heading = t("tap.title"), 
     }
   }
 
+  // Issue 14: reloading or closing the page while the pass is shown asks first (it cannot be shown again).
+  function warnBeforeLeaving(event) {
+    event.preventDefault();
+    event.returnValue = "";
+  }
+
   clear(container).append(card);
   timer = window.setInterval(tick, 250);
   document.addEventListener("visibilitychange", tick);
+  window.addEventListener("beforeunload", warnBeforeLeaving);
+  if (focus) {
+    // Issue 14: the pass is brought into view and its heading focused. Focus reads the heading with
+    // the countdown (aria-describedby), so the opening announcement is left out: heard once.
+    card.scrollIntoView({ block: "center" });
+    card.querySelector("#tap-heading").focus({ preventScroll: true });
+    lastAnnounced = total;
+  }
   tick();
   return { remove: () => remove({ announceIt: false }) };
 }
 
 /**
  * Reads a TAP status (`GET /api/my-tap` or `/api/users/{id}/tap`) into the `status` element (busy
- * while it loads) and shows `revokeButton` only while a TAP exists.
+ * while it loads) and shows `revokeButton` only while a TAP exists. Resolves to the TAP state (null:
+ * none; undefined: the status could not be read).
  */
 export async function loadTapStatus(api, path, status, revokeButton) {
   status.setAttribute("aria-busy", "true");
@@ -255,8 +278,10 @@ export async function loadTapStatus(api, path, status, revokeButton) {
     const tap = body ? body.tap : null;
     status.textContent = tapStatusText(tap);
     revokeButton.hidden = !tap;
+    return tap;
   } catch (error) {
     if (!error.redirecting) status.textContent = error.code === "user_not_found" ? t("error.user_not_found") : t("tap.statusFailed");
+    return undefined;
   } finally {
     status.setAttribute("aria-busy", "false");
   }

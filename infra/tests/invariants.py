@@ -755,8 +755,9 @@ def expected_graph_permissions(portal: str, notification_sender: str, grant_mail
     want = set(EXPECTED_GRAPH_PERMISSIONS)
     if notification_sender and grant_mail_send:
         want.add("Mail.Send")
-    if out_of_band and portal in CONDITIONAL_GRAPH_PERMISSIONS["AuditLog.Read.All"][1]:
-        want.add("AuditLog.Read.All")
+    for name in ("AuditLog.Read.All", "Directory.Read.All"):
+        if out_of_band and portal in CONDITIONAL_GRAPH_PERMISSIONS[name][1]:
+            want.add(name)
     return want
 
 

@@ -91,7 +91,8 @@ MUTATIONS = [
     ("graph_permissions", GRANTS, " || (detectOutOfBand && (p.condition == 'outOfBandDetection'))", ""),
     ("graph_permissions", GRANTS, "(detectOutOfBand && (p.condition == 'outOfBandDetection'))", "(p.condition == 'outOfBandDetection')"),
     ("graph_permissions", GRANTS, "r => r.value == permission.name)[0].id", "r => r.value == 'Directory.Read.All')[0].id"),
-    ("graph_permissions", GRAPH_JSON, '"apps": ["helpdesk"],\n      "condition": "outOfBandDetection"', '"apps": ["selfservice", "helpdesk"],\n      "condition": "outOfBandDetection"'),
+    ("graph_permissions", GRAPH_JSON, '"name": "AuditLog.Read.All",\n      "apps": ["helpdesk"]', '"name": "AuditLog.Read.All",\n      "apps": ["selfservice", "helpdesk"]'),
+    ("graph_permissions", GRAPH_JSON, '"name": "Directory.Read.All",\n      "apps": ["helpdesk"],\n      "condition": "outOfBandDetection"', '"name": "Directory.Read.All",\n      "apps": ["helpdesk"],\n      "condition": "always"'),
     ("graph_permissions", GRAPH_JSON, '"name": "AdministrativeUnit.Read.All"', '"name": "Directory.Read.All"'),
     ("graph_permissions", MAIN, "param outOfBandDetection bool = false", "param outOfBandDetection bool = true"),
     # Issue 11: UserAuthenticationMethod.ReadWrite.All is never granted.

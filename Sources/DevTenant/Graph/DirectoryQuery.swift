@@ -5,8 +5,10 @@
 ///   `$filter`, `$orderby` or `$search`.
 /// - `$orderby` on `displayName` (users: also `userPrincipalName`) is basic on its own and advanced
 ///   together with `$filter`.
-/// - `$search` is refused (the handlers do not use it): with `ConsistencyLevel: eventual` as
-///   unsupported by the dev tenant, without it as Graph refuses it.
+/// - `$search` (`GraphSearch`: tokenized on `displayName`/`description`, `startsWith` elsewhere)
+///   needs `ConsistencyLevel: eventual` (without it Graph's 400, fixture
+///   error-400-search-without-header) and is AND-ed with `$filter`; on membership lists it stays
+///   refused (`GraphGroupRoutes`).
 /// The result keeps seed order unless ordered.
 struct DirectoryQuery<Item> {
     let schema: GraphFilterSchema
@@ -21,7 +23,6 @@ struct DirectoryQuery<Item> {
             guard request.eventual else {
                 throw .unsupportedQuery("Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'")
             }
-            throw .unsupportedQuery("$search is not supported by the dev tenant; use $filter with startswith.")
         }
         // `$count=true` without `ConsistencyLevel: eventual` is silently ignored (aad-advanced-queries,
         // fixture users-count-without-header-silently-ignored); `GraphPaging` then adds no count.
@@ -31,6 +32,11 @@ struct DirectoryQuery<Item> {
             let filter = try GraphFilter.parse(text)
             try schema.validate(filter, advanced: query.advanced)
             result = result.filter { item in schema.matches(filter, { value(item, $0) }) }
+        }
+        if let text = query.search {
+            let search = try GraphSearch.parse(text)
+            try search.validate(schema)
+            result = result.filter { item in search.matches({ value(item, $0) }, schema: schema) }
         }
         if let text = query.orderBy {
             guard (filterIsBasic && query.filter == nil) || query.advanced else { throw GraphProblem.advancedQueryRequired }

@@ -5,7 +5,11 @@ import Foundation
 #endif
 
 /// One audit row (SPEC 7.4): EphemGate's columns plus `CorrelationId`, `Reason`, `TicketId`,
-/// `OccurredAt`. Never holds a TAP or a token.
+/// `OccurredAt`. Never holds a TAP or a token. Issue 14 adds, additively, the display names
+/// (`AgentName`, `TargetName`, so the portal shows names before ids) and lower-cased copies for the
+/// audit filters (`AgentUPNLower`, `AgentNameLower`, `TargetUPNLower`, `TargetNameLower`: Table
+/// Storage compares strings case-sensitively, so a case-insensitive prefix filter is a range over
+/// a lower-cased column, see `AuditQuery`).
 public struct AuditEvent: Sendable, Equatable {
     public var portal: Portal
     public var action: AuditAction
@@ -22,6 +26,9 @@ public struct AuditEvent: Sendable, Equatable {
     public var reason: String?
     public var ticketId: String?
     public var occurredAt: Date
+    /// The agent's and the target's display names when known (issue 14).
+    public var agentName: String?
+    public var targetName: String?
 
     public init(portal: Portal, action: AuditAction, agentId: String? = nil, agentUPN: String? = nil, targetId: String? = nil,
                 targetUPN: String? = nil, denialReason: String? = nil, tapLifetimeMinutes: Int? = nil, tapIsUsableOnce: Bool? = nil,
@@ -76,10 +83,22 @@ public struct AuditEvent: Sendable, Equatable {
             ("AgentId", agentId), ("AgentUPN", agentUPN), ("TargetId", targetId), ("TargetUPN", targetUPN),
             ("DenialReason", denialReason), ("ClientIp", clientIp), ("UserAgent", userAgent.map { String($0.prefix(512)) }),
             ("Reason", reason), ("TicketId", ticketId),
+            ("AgentName", agentName), ("TargetName", targetName),
+            ("AgentUPNLower", agentUPN?.lowercased()), ("AgentNameLower", agentName?.lowercased()),
+            ("TargetUPNLower", targetUPN?.lowercased()), ("TargetNameLower", targetName?.lowercased()),
         ]
         for (name, value) in optional { if let value { properties[name] = .string(value) } }
         if let minutes = tapLifetimeMinutes { properties["TapLifetimeMinutes"] = .int32(Int32(minutes)) }
         if let once = tapIsUsableOnce { properties["TapIsUsableOnce"] = .bool(once) }
         return TableEntity(partitionKey: Self.partitionKey(occurredAt), rowKey: Self.rowKey(occurredAt, correlationId: correlationId), properties: properties)
+    }
+}
+
+extension AuditEvent {
+    /// The same row with the agent's display name set (issue 14).
+    func named(agent: String?) -> AuditEvent {
+        var copy = self
+        copy.agentName = agent
+        return copy
     }
 }

@@ -18,6 +18,8 @@ public struct AuditQuery: Sendable, Equatable {
     public var action: AuditAction?
     public var agent: String?
     public var target: String?
+    /// Exact ticket id (issue 14).
+    public var ticketId: String?
     public var top: Int
     public var continuationToken: String?
 
@@ -37,9 +39,45 @@ public struct AuditQuery: Sendable, Equatable {
         var clauses = ["PartitionKey eq \(ODataLiteral.string(day))"]
         if let after { clauses.append("RowKey gt \(ODataLiteral.string(after))") }
         if let action { clauses.append("Action eq \(ODataLiteral.string(action.rawValue))") }
-        if let agent { clauses.append("(AgentUPN eq \(ODataLiteral.string(agent)) or AgentId eq \(ODataLiteral.string(agent)))") }
-        if let target { clauses.append("(TargetUPN eq \(ODataLiteral.string(target)) or TargetId eq \(ODataLiteral.string(target)))") }
+        if let agent { clauses.append(Self.person(agent, prefix: "Agent")) }
+        if let target { clauses.append(Self.person(target, prefix: "Target")) }
+        if let ticketId { clauses.append("TicketId eq \(ODataLiteral.string(ticketId))") }
         return clauses.joined(separator: " and ")
+    }
+
+    /// Agent or target filter (issue 14): the exact id or UPN as before, or a case-insensitive
+    /// prefix of the UPN or display name, evaluated by the Table service as ranges
+    /// `column ge 'p' and column lt 'p⁺'` (p⁺: the prefix with its last character incremented)
+    /// over the lower-cased columns. Rows written before those columns existed are still found by
+    /// their exact id or UPN, and by a prefix of their UPN as stored (UPNs are usually stored
+    /// lower-case, so the lower-cased prefix is tried against `…UPN` too); only a display-name
+    /// prefix cannot reach them, since they hold no name.
+    static func person(_ text: String, prefix column: String) -> String {
+        let lower = text.lowercased()
+        var alternatives = ["\(column)Id eq \(ODataLiteral.string(text))", "\(column)UPN eq \(ODataLiteral.string(text))"]
+        if let upper = successor(lower) {
+            for name in ["\(column)UPN", "\(column)UPNLower", "\(column)NameLower"] {
+                alternatives.append("(\(name) ge \(ODataLiteral.string(lower)) and \(name) lt \(ODataLiteral.string(upper)))")
+            }
+        }
+        return "(" + alternatives.joined(separator: " or ") + ")"
+    }
+
+    /// The smallest string above every string starting with `text`: its last scalar incremented
+    /// (skipping the surrogate range); nil when there is none.
+    static func successor(_ text: String) -> String? {
+        var scalars = Array(text.unicodeScalars)
+        while let last = scalars.popLast() {
+            var next = last.value + 1
+            if (0xD800...0xDFFF).contains(next) { next = 0xE000 }
+            if let scalar = Unicode.Scalar(next) {
+                scalars.append(scalar)
+                var result = ""
+                result.unicodeScalars.append(contentsOf: scalars)
+                return result
+            }
+        }
+        return nil
     }
 }
 

@@ -21,6 +21,9 @@ public struct AuditEntry: Sendable, Equatable, Encodable {
     public var correlationId: String?
     public var reason: String?
     public var ticketId: String?
+    /// Display names (issue 14); absent on rows written before.
+    public var agentName: String?
+    public var targetName: String?
     /// The row's key (sorts newest first); stable id for the portal's list.
     public var id: String
 
@@ -41,6 +44,8 @@ public struct AuditEntry: Sendable, Equatable, Encodable {
         correlationId = entity["CorrelationId"]?.stringValue
         reason = entity["Reason"]?.stringValue
         ticketId = entity["TicketId"]?.stringValue
+        agentName = entity["AgentName"]?.stringValue
+        targetName = entity["TargetName"]?.stringValue
     }
 }
 

@@ -13,13 +13,41 @@ extension GraphClient {
         return user
     }
 
-    /// Prefix match on UPN, display name or mail (basic query: no `ConsistencyLevel` needed).
+    /// People search for the helpdesk (issue 14, reference 3), two reads sent concurrently:
+    /// - a basic `$filter` (strongly consistent, no `ConsistencyLevel`): `startsWith` on UPN,
+    ///   display name, mail, given name and surname (all "Default" in Graph's filter table);
+    /// - `$search="displayName:<text>"` with `ConsistencyLevel: eventual`: Graph's tokenized search
+    ///   finds each word of the display name ("Farsi" in "Mohammed Al-Farsi"), in any order
+    ///   (concepts/search-query-parameter.md). Inside the clause `"` and `\` are escaped with a
+    ///   backslash, then the whole value is percent-encoded.
+    /// The filter's users come first, then those only the search found; at most `top`. Either
+    /// read failing fails the search.
     public func searchUsers(prefix: String, top: Int) async throws(GraphError) -> [DirectoryUser] {
         let literal = ODataLiteral.string(prefix)
-        let filter = "startswith(userPrincipalName,\(literal)) or startswith(displayName,\(literal)) or startswith(mail,\(literal))"
-        let reply = try await call("GET", "/v1.0/users?$filter=\(URLQuery.encode(filter))&$select=\(Self.userSelect)&$top=\(top)")
-        guard let values = reply.json?["value"]?.arrayValue else { throw .unavailable(detail: "unreadable user list") }
-        return values.compactMap(DirectoryUser.init(json:))
+        let filter = ["userPrincipalName", "displayName", "mail", "givenName", "surname"]
+            .map { "startswith(\($0),\(literal))" }.joined(separator: " or ")
+        let escaped = prefix.reduce(into: "") { text, character in
+            if character == "\\" || character == "\"" { text.append("\\") }
+            text.append(character)
+        }
+        let clause = "\"displayName:\(escaped)\""
+        async let filtered = Outcome.of { () throws(GraphError) in
+            try await call("GET", "/v1.0/users?$filter=\(URLQuery.encode(filter))&$select=\(Self.userSelect)&$top=\(top)")
+        }
+        async let searched = Outcome.of { () throws(GraphError) in
+            try await call("GET", "/v1.0/users?$search=\(URLQuery.encode(clause))&$select=\(Self.userSelect)&$top=\(top)",
+                           headers: [("ConsistencyLevel", "eventual")])
+        }
+        let (first, second) = await (filtered, searched)
+        var users: [DirectoryUser] = []
+        var seen: Set<GUID> = []
+        for reply in [try first.get(), try second.get()] {
+            guard let values = reply.json?["value"]?.arrayValue else { throw .unavailable(detail: "unreadable user list") }
+            for user in values.compactMap(DirectoryUser.init(json:)) where users.count < top {
+                if seen.insert(user.id).inserted { users.append(user) }
+            }
+        }
+        return users
     }
 
     /// Direct role assignments of a principal (v1.0: never the group-based ones, reference 4.1).

@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// The TAP create, sent at most once (SPEC 7.4), and what its answer means.
 extension GraphClient {
     /// How one create ended, without any interpretation of the user's eligibility (the issuance
@@ -19,11 +25,14 @@ extension GraphClient {
     }
 
     /// `POST /users/{id}/authentication/temporaryAccessPassMethods` (reference 1.1) with the given
-    /// lifetime (minutes) and one-time flag, usable at once. Graph replaces an existing pass
+    /// lifetime (minutes) and one-time flag, usable at once or from `startDateTime` (sent as UTC ISO
+    /// 8601; omitted means usable immediately, reference 1.1). Graph replaces an existing pass
     /// silently (reference 1.2), so callers check for an active one first, under the target lock;
     /// and because of that replacement the call is never re-sent after a lost answer.
-    public func createTemporaryAccessPassOnce(user: GUID, lifetimeInMinutes: Int, isUsableOnce: Bool) async -> TapCreation {
-        let body = JSONValue.object(["lifetimeInMinutes": .number(Double(lifetimeInMinutes)), "isUsableOnce": .bool(isUsableOnce)])
+    public func createTemporaryAccessPassOnce(user: GUID, lifetimeInMinutes: Int, isUsableOnce: Bool, startDateTime: Date? = nil) async -> TapCreation {
+        var members: [String: JSONValue] = ["lifetimeInMinutes": .number(Double(lifetimeInMinutes)), "isUsableOnce": .bool(isUsableOnce)]
+        if let startDateTime { members["startDateTime"] = .string(GraphDate.format(startDateTime)) }
+        let body = JSONValue.object(members)
         switch await sendOnce("POST", Self.tapPath(user), body: body) {
         case .lost(let detail): return .lost(detail: detail)
         case .notSent(let detail): return .notSent(detail: detail)

@@ -30,6 +30,9 @@ public struct IssuanceRequest: Sendable, Equatable {
     public var clientIp: String?
     public var userAgent: String?
     public var correlationId: String
+    /// The agent's per-request choices (helpdesk, SPEC 6.3), already checked against the policy and
+    /// the settings by the route; empty: the configured lifetime and one-time flag, usable at once.
+    public var options = IssuanceOptions()
 
     public init(caller: Caller, target: GUID, reason: String? = nil, ticketId: String? = nil, clientIp: String? = nil,
                 userAgent: String? = nil, correlationId: String = UUID().uuidString.lowercased()) {

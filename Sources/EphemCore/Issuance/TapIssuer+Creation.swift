@@ -26,10 +26,15 @@ extension TapIssuer {
     /// (clock skew between Graph and us).
     static let creationSkew: TimeInterval = 300
 
-    func accept(_ creation: GraphClient.TapCreation, target: GUID, started: Date, knownBefore: Set<String>) async throws(Refusal) -> TemporaryAccessPass {
+    ///
+    /// `futureStart`: the request asked for a start after its own time, so `isUsable: false` with
+    /// `NotYetValid` is the pass as asked (reference 1.1's example answer), not a refusal (SPEC 7.4).
+    func accept(_ creation: GraphClient.TapCreation, target: GUID, started: Date, knownBefore: Set<String>,
+                futureStart: Bool = false) async throws(Refusal) -> TemporaryAccessPass {
         switch creation {
         case .created(let tap, let requestId):
             if tap.secret != nil, tap.isUsable == true { return tap }
+            if tap.secret != nil, futureStart, tap.methodUsabilityReason == "NotYetValid" { return tap }
             let disabledByPolicy = tap.methodUsabilityReason == "DisabledByPolicy"
             let why = tap.secret == nil ? "without its secret" : "not usable (\(tap.methodUsabilityReason ?? "no reason given"))"
             try await discard(tap.id, target: target, why: "Graph created the pass \(why)")

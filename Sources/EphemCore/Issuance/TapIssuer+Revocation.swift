@@ -27,7 +27,9 @@ extension TapIssuer {
         let (pendingOutcome, user, taps) = await (pendingResult, userResult, tapsResult)
         var pending = try pendingOutcome.get()
         do throws(Refusal) {
-            pending.event.targetUPN = try user.orRefusal("user lookup failed").userPrincipalName
+            let found = try user.orRefusal("user lookup failed")
+            pending.event.targetUPN = found.userPrincipalName
+            pending.event.targetName = found.displayName
             let active = try taps.orRefusal("TAP list failed").filter(\.isActive)
             guard !active.isEmpty else { throw Refusal(.denied, detail: "no_active_tap", error: .noActiveTap) }
             for tap in active {

@@ -54,12 +54,14 @@ public struct TapIssuer: Sendable {
                    targetId: request.target.value, tapLifetimeMinutes: configuration.lifetimeMinutes, tapIsUsableOnce: configuration.isUsableOnce,
                    clientIp: request.clientIp, userAgent: request.userAgent, correlationId: request.correlationId,
                    reason: request.reason, ticketId: request.ticketId, occurredAt: date)
+            .named(agent: request.caller.displayName)
     }
 
     /// A helpdesk agent naming their own account: refused with its own audit row.
     func refuseSelfTarget(_ request: IssuanceRequest, started: Date) async throws(EphemError) {
         var row = event(request, action: .denied, at: started)
         row.targetUPN = request.caller.userPrincipalName
+        row.targetName = request.caller.displayName
         row.tapLifetimeMinutes = nil
         row.tapIsUsableOnce = nil
         row.denialReason = "self_target"
@@ -74,7 +76,7 @@ public struct TapIssuer: Sendable {
         let target = targetText.map { String($0.unicodeScalars.filter { !$0.isControlCharacter }.prefix(128).map(Character.init)) }
         await recordRefusal(AuditEvent(portal: configuration.portal, action: .denied, agentId: caller.objectId.value, agentUPN: caller.userPrincipalName,
                                        targetId: target, denialReason: detail, clientIp: clientIp, userAgent: userAgent,
-                                       correlationId: correlationId, occurredAt: now()))
+                                       correlationId: correlationId, occurredAt: now()).named(agent: caller.displayName))
     }
 
     /// A refusal's row. The refusal stands even when the row cannot be written (nothing was issued);
@@ -116,7 +118,10 @@ public struct TapIssuer: Sendable {
             throw error
         }
         // The row names the target's UPN whatever the outcome (a protected account's refusal too).
-        if case .success(let found) = user { pending.event.targetUPN = found.userPrincipalName }
+        if case .success(let found) = user {
+            pending.event.targetUPN = found.userPrincipalName
+            pending.event.targetName = found.displayName
+        }
         do throws(Refusal) {
             let decided = try decide(user: user, report: report, policy: policy)
             try await checkNoActiveTap(taps: taps, held: held, target: target, started: started)
@@ -131,15 +136,17 @@ public struct TapIssuer: Sendable {
             }
             // Round 2: the create, sent at most once (SPEC 7.4), and the PENDING row annotated with
             // the target's UPN and what is asked for, concurrently (no extra round).
-            let lifetime = decided.policy.lifetime(requested: configuration.lifetimeMinutes)
-            let usableOnce = decided.policy.usableOnce(requested: configuration.isUsableOnce)
+            let lifetime = decided.policy.lifetime(requested: request.options.lifetimeInMinutes ?? configuration.lifetimeMinutes)
+            let usableOnce = decided.policy.usableOnce(requested: request.options.isUsableOnce ?? configuration.isUsableOnce)
             pending.event.tapLifetimeMinutes = lifetime
             pending.event.tapIsUsableOnce = usableOnce
             let annotatedRow = pending
             async let annotation = audit.annotate(annotatedRow)
-            let creation = await graph.createTemporaryAccessPassOnce(user: target, lifetimeInMinutes: lifetime, isUsableOnce: usableOnce)
+            let creation = await graph.createTemporaryAccessPassOnce(user: target, lifetimeInMinutes: lifetime, isUsableOnce: usableOnce,
+                                                                     startDateTime: request.options.startDateTime)
             if let annotated = await annotation { pending = annotated }
-            let tap = try await accept(creation, target: target, started: started, knownBefore: Set((try? taps.get())?.map(\.id) ?? []))
+            let tap = try await accept(creation, target: target, started: started, knownBefore: Set((try? taps.get())?.map(\.id) ?? []),
+                                       futureStart: request.options.startDateTime.map { $0 > started } ?? false)
             if let actual = tap.lifetimeInMinutes { pending.event.tapLifetimeMinutes = actual }
             if let actual = tap.isUsableOnce { pending.event.tapIsUsableOnce = actual }
             // Round 3: the SUCCESS row, the notification and the lock release, concurrently. The pass

@@ -27,6 +27,7 @@ enum CommonRoutes {
             if let policy = try? await policies.current() {
                 body.tapLifetimeMinutes = policy.lifetime(requested: settings.tapLifetimeMinutes)
                 body.tapIsUsableOnce = policy.usableOnce(requested: settings.tapIsUsableOnce)
+                if settings.portal == .helpdesk { body.tapOptions = TapOptionsBody(policy: policy, settings: settings) }
             }
             return try JSONResponse.make(body)
         }
@@ -108,6 +109,8 @@ struct ConfigBody: Encodable {
     var tapIsUsableOnce: Bool
     var displayTimeoutSeconds: Int
     var requiredAuthContext: String?
+    /// Helpdesk only, once the policy is known: what an agent may choose per request (SPEC 6.3).
+    var tapOptions: TapOptionsBody?
 
     init(settings: Settings) {
         tenantId = settings.tenantId.value
@@ -119,5 +122,22 @@ struct ConfigBody: Encodable {
         tapIsUsableOnce = settings.tapIsUsableOnce
         displayTimeoutSeconds = settings.displayTimeoutSeconds
         requiredAuthContext = settings.requiredAuthContext
+    }
+}
+
+/// The per-request ranges the helpdesk form offers (SPEC 6.3): lifetime in minutes, whether a
+/// multi-use pass may be asked for, and how many days ahead a start may lie.
+struct TapOptionsBody: Encodable {
+    var minLifetimeMinutes: Int
+    var maxLifetimeMinutes: Int
+    var multiUseAllowed: Bool
+    var maxStartDaysAhead: Int
+
+    init(policy: TapPolicy, settings: Settings) {
+        let allowed = IssuanceOptions.Allowed(policy: policy, maxLifetimeMinutes: settings.maxLifetimeMinutes, allowMultiUse: settings.allowMultiUse)
+        minLifetimeMinutes = allowed.minimumLifetimeInMinutes
+        maxLifetimeMinutes = allowed.maximumLifetimeInMinutes
+        multiUseAllowed = allowed.multiUseAllowed
+        maxStartDaysAhead = Int(IssuanceOptions.maxStartAhead / 86400)
     }
 }

@@ -17,6 +17,8 @@ extension Settings {
         let usableOnce = reader.boolean("TAP_IS_USABLE_ONCE", default: true)
         let displayTimeout = reader.integer("TAP_DISPLAY_TIMEOUT_SECONDS", range: 10...3600, default: defaultDisplayTimeout(portal))
         let sender = reader.mailbox("NOTIFICATION_SENDER")
+        let maxLifetime = reader.integer("TAP_MAX_LIFETIME_MINUTES", range: 10...43200, default: 480)
+        let allowMultiUse = reader.boolean("TAP_ALLOW_MULTI_USE", default: false)
         let blocked = reader.guidList("BLOCKED_GROUP_IDS") ?? []
         let privileged = reader.guidList("PRIVILEGED_ROLE_IDS") ?? []
         let issuable = reader.guidList("TAP_ISSUABLE_ROLE_IDS")
@@ -36,7 +38,7 @@ extension Settings {
 
         guard reader.errors.isEmpty, let port, let tenantId, let clientId, let apiScope, let authorityHost,
               let graphEndpoint, let tableEndpoint, let lifetime, let usableOnce, let displayTimeout,
-              let agentLimit, let selfLimit, let retention
+              let agentLimit, let selfLimit, let retention, let maxLifetime, let allowMultiUse
         else {
             throw SettingsErrors(errors: reader.errors)
         }
@@ -51,6 +53,8 @@ extension Settings {
         )
         settings.autoRevokeAfterRegistration = autoRevoke ?? true
         settings.outOfBandDetection = outOfBand ?? false
+        settings.maxLifetimeMinutes = maxLifetime
+        settings.allowMultiUse = allowMultiUse
         return settings
     }
 }

@@ -18,6 +18,11 @@ public struct Settings: Sendable, Equatable {
     public var tapLifetimeMinutes: Int
     public var tapIsUsableOnce: Bool
     public var displayTimeoutSeconds: Int
+    /// `TAP_MAX_LIFETIME_MINUTES` (helpdesk, SPEC 5): the longest lifetime an agent may choose per
+    /// request, in minutes; never beyond the tenant policy's maximum.
+    public var maxLifetimeMinutes: Int = 480
+    /// `TAP_ALLOW_MULTI_USE` (helpdesk, SPEC 5): whether an agent may ask for `isUsableOnce: false`.
+    public var allowMultiUse: Bool = false
     public var notificationSender: String?
     public var blockedGroupIds: [GUID]
     /// `PRIVILEGED_ROLE_IDS`: roles that protect even when listed as issuable (SPEC 7.2), added

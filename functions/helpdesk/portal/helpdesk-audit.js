@@ -4,6 +4,7 @@
 
 import { t, formatDate, formatMinutes } from "./i18n.js";
 import { $, h, clear, showError } from "./ui.js";
+import { denialText, personText } from "./helpdesk-audit-text.js";
 
 const AUDIT_PAGE_SIZE = 50;
 
@@ -15,7 +16,7 @@ let generation = 0;
 
 function readFilters() {
   const value = (id) => $(id).value.trim();
-  return { days: value("filter-days") || "7", portal: value("filter-portal"), action: value("filter-action"), agent: value("filter-agent"), target: value("filter-target") };
+  return { days: value("filter-days") || "7", portal: value("filter-portal"), action: value("filter-action"), agent: value("filter-agent"), target: value("filter-target"), ticketId: value("filter-ticket") };
 }
 
 function periodText(days) {
@@ -29,7 +30,7 @@ function auditDetails(entry) {
   }
   if (entry.ticketId) parts.push(t("audit.ticket", { id: entry.ticketId }));
   if (entry.reason) parts.push(t("audit.reason", { text: entry.reason }));
-  if (entry.denialReason) parts.push(t("audit.denial", { text: entry.denialReason }));
+  if (entry.denialReason) parts.push(t("audit.denial", { text: denialText(entry.denialReason) }));
   return parts.join(" · ");
 }
 
@@ -38,6 +39,23 @@ function breakable(text) {
   const value = String(text || "");
   const at = value.indexOf("@");
   return at < 0 ? [value] : [value.slice(0, at), h("wbr"), value.slice(at)];
+}
+
+/** A person cell: the display name first (when the row has one), then the UPN or id in small type. */
+function who(name, upn, id) {
+  const second = upn || id;
+  if (!name) return breakable(second);
+  return [h("span", { className: "who-name" }, name), h("br"), h("span", { className: "muted" }, ...breakable(second))];
+}
+
+function actionText(action) {
+  const key = `audit.action.${action}`;
+  return t(key) === key ? action : t(key);
+}
+
+function portalText(portal) {
+  const key = `audit.portal.${portal}`;
+  return t(key) === key ? String(portal || "") : t(key);
 }
 
 function auditRow(entry) {
@@ -49,8 +67,8 @@ function auditRow(entry) {
     cell("audit.col.when", "when", h("time", { datetime: entry.occurredAt || "" }, formatDate(entry.occurredAt, { seconds: true }))),
     cell("audit.col.action", "", h("span", { className: `badge ${action}` }, t(actionKey) === actionKey ? action : t(actionKey))),
     cell("audit.col.portal", "", t(portalKey) === portalKey ? String(entry.portal || "") : t(portalKey)),
-    cell("audit.col.agent", "who", ...breakable(entry.agentUPN || entry.agentId)),
-    cell("audit.col.target", "who", ...breakable(entry.targetUPN || entry.targetId)),
+    cell("audit.col.agent", "who", ...who(entry.agentName, entry.agentUPN, entry.agentId)),
+    cell("audit.col.target", "who", ...who(entry.targetName, entry.targetUPN, entry.targetId)),
     cell("audit.col.details", "", auditDetails(entry)),
     cell("audit.col.client", "", entry.clientIp || ""));
 }
@@ -59,7 +77,8 @@ function auditStatus() {
   const period = periodText(audit.filters.days);
   const n = audit.entries.length;
   $("audit-status").textContent = n === 0 ? t("audit.empty", { period })
-    : audit.continuationToken ? t("audit.loadedMore", { n, period }) : t("audit.loaded", { n, period });
+    : audit.continuationToken ? t(n === 1 ? "audit.loadedMoreOne" : "audit.loadedMore", { n, period })
+      : t(n === 1 ? "audit.loadedOne" : "audit.loaded", { n, period });
 }
 
 async function loadAudit({ more = false } = {}) {
@@ -80,10 +99,12 @@ async function loadAudit({ more = false } = {}) {
   status.textContent = t("audit.loading");
   clear(message);
   const query = new URLSearchParams({ days: audit.filters.days, top: String(AUDIT_PAGE_SIZE) });
-  for (const name of ["portal", "action", "agent", "target"]) if (audit.filters[name]) query.set(name, audit.filters[name]);
+  for (const name of ["portal", "action", "agent", "target", "ticketId"]) if (audit.filters[name]) query.set(name, audit.filters[name]);
   if (more && audit.continuationToken) query.set("continuationToken", audit.continuationToken);
   try {
-    const body = await api.get(`/api/audit-log?${query}`);
+    // URLSearchParams writes a space as "+"; the API decodes percent-escapes only, so send %20
+    // (a literal "+" is already %2B).
+    const body = await api.get(`/api/audit-log?${String(query).replace(/\+/g, "%20")}`);
     if (mine !== generation) return;
     const entries = Array.isArray(body && body.entries) ? body.entries : [];
     const firstNew = audit.entries.length;
@@ -117,8 +138,20 @@ function finishLoad() {
   $("audit-table").setAttribute("aria-busy", "false");
 }
 
+// Issue 14: the export starts with the screen's columns, as the screen shows them (in the portal's
+// language); the stored values follow for machines.
+const SCREEN_COLUMNS = [
+  ["audit.col.when", (entry) => formatDate(entry.occurredAt, { seconds: true })],
+  ["audit.col.action", (entry) => actionText(String(entry.action || ""))],
+  ["audit.col.portal", (entry) => portalText(entry.portal)],
+  ["audit.col.agent", (entry) => personText(entry.agentName, entry.agentUPN, entry.agentId)],
+  ["audit.col.target", (entry) => personText(entry.targetName, entry.targetUPN, entry.targetId)],
+  ["audit.col.details", (entry) => auditDetails(entry)],
+  ["audit.col.client", (entry) => entry.clientIp || ""],
+];
+
 const CSV_COLUMNS = ["occurredAt", "portal", "action", "agentUPN", "agentId", "targetUPN", "targetId", "denialReason",
-  "tapLifetimeMinutes", "tapIsUsableOnce", "reason", "ticketId", "clientIp", "userAgent", "correlationId", "id"];
+  "tapLifetimeMinutes", "tapIsUsableOnce", "reason", "ticketId", "clientIp", "userAgent", "correlationId", "id", "agentName", "targetName"];
 
 function csvCell(value) {
   let text = value === null || value === undefined ? "" : String(value);
@@ -128,8 +161,10 @@ function csvCell(value) {
 }
 
 function exportCSV() {
-  const lines = [CSV_COLUMNS.join(",")];
-  for (const entry of audit.entries) lines.push(CSV_COLUMNS.map((column) => csvCell(entry[column])).join(","));
+  const lines = [[...SCREEN_COLUMNS.map(([key]) => csvCell(t(key))), ...CSV_COLUMNS].join(",")];
+  for (const entry of audit.entries) {
+    lines.push([...SCREEN_COLUMNS.map(([, value]) => csvCell(value(entry))), ...CSV_COLUMNS.map((column) => csvCell(entry[column]))].join(","));
+  }
   const blob = new Blob([`\uFEFF${lines.join("\r\n")}\r\n`], { type: "text/csv;charset=utf-8" });
   const url = URL.createObjectURL(blob);
   const stamp = new Date().toISOString().slice(0, 10);

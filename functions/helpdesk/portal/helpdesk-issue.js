@@ -3,7 +3,7 @@
 // (≤ 500) and ticket (≤ 64) after a confirmation, the masked TAP with its countdown, revoke.
 // API: GET /api/search-user, PUT /api/generate-tap/{id}, GET and DELETE /api/users/{id}/tap.
 
-import { t, formatMinutes, formatDuration } from "./i18n.js";
+import { t, formatMinutes, formatDuration, formatDate } from "./i18n.js";
 import { $, h, clear, showError, showInfo, confirmDialog, showTap, loadTapStatus, isOutcomeUnknown } from "./ui.js";
 import { icon } from "./icons.js";
 
@@ -13,6 +13,8 @@ const SEARCH_DELAY_MS = 300;
 let api;
 let config;
 let setRoute;
+/** The signed-in agent (`GET /api/me`): their own account is never offered for issuing. */
+let me = null;
 
 let searchSequence = 0;
 let searchTimer = null;
@@ -25,7 +27,7 @@ function rememberSelected(user) {
   selectedUser = user;
   if (user) sessionStorage.setItem(SELECTED_KEY, JSON.stringify({
     id: user.id, upn: user.upn, displayName: user.displayName, mail: user.mail, jobTitle: user.jobTitle,
-    department: user.department, accountEnabled: user.accountEnabled,
+    department: user.department, accountEnabled: user.accountEnabled, userType: user.userType, externalGuest: user.externalGuest,
   }));
   else sessionStorage.removeItem(SELECTED_KEY);
 }
@@ -38,6 +40,7 @@ function scheduleSearch() {
   searchSequence += 1;
   clear($("results"));
   clear($("search-message"));
+  closeCard();
   if (query.length < 2) {
     status.textContent = query.length === 0 ? "" : t("helpdesk.searchShort");
     return;
@@ -60,8 +63,7 @@ async function runSearch(query) {
       const button = h("button", { type: "button", "aria-current": selectedUser && selectedUser.id === user.id ? "true" : "false", dataset: { userId: user.id } },
         icon("user"),
         h("span", {},
-          h("span", { className: "result-name" }, user.displayName || user.upn, user.accountEnabled === false ? " " : null,
-            user.accountEnabled === false ? h("span", { className: "badge disabled" }, t("helpdesk.disabled")) : null),
+          h("span", { className: "result-name" }, user.displayName || user.upn, ...badges(user)),
           h("span", { className: "result-detail" }, detail)));
       button.addEventListener("click", () => openUser(user, { focus: true }));
       results.append(h("li", {}, button));
@@ -76,6 +78,36 @@ async function runSearch(query) {
     // Next to the search, not in the user card: a TAP on display there stays.
     if (!error.redirecting) showError($("search-message"), error);
   }
+}
+
+/**
+ * Issue 14: searching someone new closes the previous user's card, unless a pass is on screen or
+ * being issued there (no request or search ever removes a pass before its countdown).
+ */
+function closeCard() {
+  if (issuing || display) return;
+  if (!$("user-card").querySelector(".user-card")) return;
+  clear($("user-card"));
+  rememberSelected(null);
+  setRoute("#/issue");
+}
+
+/**
+ * Why no pass can be issued for this user, known before any request (issue 14): a disabled
+ * account, a guest from another organisation (Graph refuses them a pass), or the agent's own
+ * account (SPEC 6.4 `self_target`). Null when nothing is known against it.
+ */
+function blocker(user) {
+  if (me && user.id === me.id) return "self";
+  if (user.accountEnabled === false) return "disabled";
+  if (user.externalGuest === true || (typeof user.upn === "string" && user.upn.toUpperCase().includes("#EXT#"))) return "guest";
+  return null;
+}
+
+function badges(user) {
+  const why = blocker(user);
+  if (!why) return [];
+  return [" ", h("span", { className: `badge ${why === "disabled" ? "disabled" : "blocked"}` }, t(`helpdesk.badge.${why}`))];
 }
 
 function moveInResults(event) {
@@ -124,8 +156,24 @@ function openUser(user, { focus = false } = {}) {
   const revokeButton = h("button", { type: "button", className: "danger", id: "revoke", hidden: true }, t("tap.revoke"));
   const message = h("div", { id: "issue-message", role: "alert" });
   const tapArea = h("div", { id: "tap-display" });
-  const heading = h("h2", { id: "user-heading", tabindex: "-1" }, name,
-    user.accountEnabled === false ? " " : null, user.accountEnabled === false ? h("span", { className: "badge disabled" }, t("helpdesk.disabled")) : null);
+  const heading = h("h2", { id: "user-heading", tabindex: "-1" }, name, ...badges(user));
+  const why = blocker(user);
+  const cannot = why ? h("p", { className: "message warning", id: "cannot-issue", dataset: { testid: "cannot-issue" } }, t(`helpdesk.cannot.${why}`)) : null;
+  if (why) {
+    generateButton.hidden = true;
+    generateButton.disabled = true;
+  }
+  const generateHint = h("p", { className: "hint", id: "generate-hint" });
+  generateButton.setAttribute("aria-describedby", "generate-hint");
+  let currentTap = null;
+  // Issue 14: "Issue TAP" is disabled while a pass is shown or the user has an active one.
+  function updateGenerate() {
+    if (why) return;
+    const active = currentTap && (currentTap.isUsable === true || currentTap.methodUsabilityReason === "NotYetValid");
+    generateButton.disabled = issuing || display !== null || Boolean(active);
+    generateHint.textContent = display !== null ? t("helpdesk.generateShown") : active ? t("helpdesk.generateActive") : "";
+  }
+  const options = issueOptions();
 
   reason.addEventListener("input", () => {
     reasonCounter.textContent = t("helpdesk.counter", { n: reason.value.length, max: 500 });
@@ -140,20 +188,38 @@ function openUser(user, { focus = false } = {}) {
       h("label", { for: "ticket" }, t("helpdesk.ticket")),
       h("span", { className: "hint", id: "ticket-hint" }, t("helpdesk.ticketHint")),
       ticket),
-    h("div", { className: "actions" }, generateButton, revokeButton));
+    ...options.fields,
+    h("div", { className: "actions" }, generateButton, revokeButton),
+    generateHint);
 
-  function refreshStatus() {
-    return loadTapStatus(api, `/api/users/${encodeURIComponent(user.id)}/tap`, status, revokeButton);
+  async function refreshStatus() {
+    const tap = await loadTapStatus(api, `/api/users/${encodeURIComponent(user.id)}/tap`, status, revokeButton);
+    if (tap !== undefined) currentTap = tap;
+    if (why === "self") revokeButton.hidden = true;
+    updateGenerate();
+    return tap;
+  }
+
+  function notes() {
+    const body = {};
+    const reasonText = reason.value.trim();
+    const ticketText = ticket.value.trim();
+    if (reasonText) body.reason = reasonText.slice(0, 500);
+    if (ticketText) body.ticketId = ticketText.slice(0, 64);
+    return body;
   }
 
   async function revoke() {
+    const body = notes();
     const confirmed = await confirmDialog({
-      title: t("helpdesk.revokeTitle", { name }), body: t("helpdesk.revokeBody"), confirmLabel: t("tap.revoke"), danger: true,
+      title: t("helpdesk.revokeTitle", { name }),
+      body: [t("helpdesk.revokeBody"), body.reason || body.ticketId ? t("helpdesk.revokeNotes") : t("helpdesk.revokeNoNotes")],
+      confirmLabel: t("tap.revoke"), danger: true, returnFocus: heading,
     });
     if (!confirmed) return;
     revokeButton.disabled = true;
     try {
-      await api.del(`/api/users/${encodeURIComponent(user.id)}/tap`);
+      await api.del(`/api/users/${encodeURIComponent(user.id)}/tap`, Object.keys(body).length ? body : undefined);
       if (display) display.remove();
       display = null;
       clear(tapArea);
@@ -162,28 +228,34 @@ function openUser(user, { focus = false } = {}) {
       showError(message, error);
     } finally {
       revokeButton.disabled = false;
-      refreshStatus();
+      await refreshStatus();
+      // Issue 14: focus is never left on <body> after a confirmed dialog.
+      if (revokeButton.hidden || document.activeElement === document.body) heading.focus();
     }
   }
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const body = {};
-    const reasonText = reason.value.trim();
-    const ticketText = ticket.value.trim();
-    if (reasonText) body.reason = reasonText.slice(0, 500);
-    if (ticketText) body.ticketId = ticketText.slice(0, 64);
+    if (generateButton.disabled || why) return;
+    const chosen = options.read();
+    if (chosen.error) {
+      showInfo(message, chosen.error, "error");
+      return;
+    }
+    const body = { ...notes(), ...chosen.body };
     const confirmed = await confirmDialog({
       title: t("helpdesk.confirmTitle", { name }),
       body: [
         t("helpdesk.confirmWho", { upn: user.upn || user.id }),
         t("helpdesk.confirmLifetime", {
-          lifetime: formatMinutes(config.tapLifetimeMinutes),
-          usage: config.tapIsUsableOnce ? t("helpdesk.confirmOnce") : t("helpdesk.confirmMany"),
+          lifetime: formatMinutes(chosen.lifetime),
+          usage: chosen.once ? t("helpdesk.confirmOnce") : t("helpdesk.confirmMany"),
         }),
+        chosen.start ? t("helpdesk.confirmStart", { start: formatDate(chosen.start) }) : t("helpdesk.confirmNow"),
         t("helpdesk.confirmDisplay", { time: formatDuration(config.displayTimeoutSeconds) }),
       ],
       confirmLabel: t("helpdesk.generate"),
+      returnFocus: heading,
     });
     if (!confirmed) return;
     generateButton.disabled = true;
@@ -198,8 +270,9 @@ function openUser(user, { focus = false } = {}) {
         seconds: issued.displayTimeoutSeconds || config.displayTimeoutSeconds,
         heading: t("helpdesk.tapFor", { name: targetName }),
         extra: h("p", { className: "muted" }, issued.notificationSent ? t("helpdesk.notified") : t("helpdesk.notNotified")),
-        onRemoved: () => { display = null; },
+        onRemoved: () => { display = null; updateGenerate(); },
         announcement: t("helpdesk.issued", { name: targetName }),
+        focus: true,
       });
       reason.value = "";
       ticket.value = "";
@@ -213,7 +286,10 @@ function openUser(user, { focus = false } = {}) {
       if (isOutcomeUnknown(error)) refreshStatus();
     } finally {
       issuing = false;
-      generateButton.disabled = false;
+      updateGenerate();
+      if (document.activeElement === document.body || document.activeElement === generateButton && generateButton.disabled) {
+        (generateButton.disabled ? heading : generateButton).focus();
+      }
     }
   });
   revokeButton.addEventListener("click", revoke);
@@ -226,7 +302,9 @@ function openUser(user, { focus = false } = {}) {
       field("helpdesk.jobTitle", user.jobTitle),
       field("helpdesk.department", user.department),
       field("helpdesk.account", user.accountEnabled === false ? t("helpdesk.disabled") : user.accountEnabled === true ? t("helpdesk.enabled") : null),
+      field("helpdesk.userType", user.userType === "Guest" ? t("helpdesk.guest") : user.userType === "Member" ? t("helpdesk.member") : null),
       field("helpdesk.objectId", user.id)),
+    cannot,
     status,
     form,
     message,
@@ -234,6 +312,65 @@ function openUser(user, { focus = false } = {}) {
   clear($("user-card")).append(card);
   if (focus) heading.focus();
   refreshStatus();
+}
+
+/**
+ * The per-request options (issue 14, SPEC 6.3) as in Entra's "Add authentication method →
+ * Temporary Access Pass": lifetime within the range `/api/config` reports from the cached tenant
+ * policy and TAP_MAX_LIFETIME_MINUTES, one-time use (changeable only where allowed), and an
+ * optional start up to 30 days ahead. Without a known range only the configured values are used.
+ */
+function issueOptions() {
+  const range = config.tapOptions || null;
+  const fields = [];
+  const lifetime = h("input", { type: "number", id: "lifetime", inputmode: "numeric", "aria-describedby": "lifetime-hint" });
+  const once = h("input", { type: "checkbox", id: "once" });
+  const start = h("input", { type: "datetime-local", id: "start", "aria-describedby": "start-hint" });
+  if (range) {
+    lifetime.min = String(range.minLifetimeMinutes);
+    lifetime.max = String(range.maxLifetimeMinutes);
+    lifetime.value = String(Math.min(Math.max(config.tapLifetimeMinutes, range.minLifetimeMinutes), range.maxLifetimeMinutes));
+    once.checked = config.tapIsUsableOnce || !range.multiUseAllowed;
+    once.disabled = !range.multiUseAllowed;
+    const local = (date) => new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    start.min = local(new Date());
+    start.max = local(new Date(Date.now() + range.maxStartDaysAhead * 86_400_000));
+    fields.push(
+      h("div", { className: "field" },
+        h("label", { for: "lifetime" }, t("helpdesk.lifetime")),
+        h("span", { className: "hint", id: "lifetime-hint" }, t("helpdesk.lifetimeHint", {
+          min: formatMinutes(range.minLifetimeMinutes), max: formatMinutes(range.maxLifetimeMinutes),
+        })),
+        lifetime),
+      h("div", { className: "field checkbox" },
+        h("label", { for: "once" }, once, " ", t("helpdesk.once")),
+        range.multiUseAllowed ? null : h("span", { className: "hint" }, t("helpdesk.onceForced"))),
+      h("div", { className: "field" },
+        h("label", { for: "start" }, t("helpdesk.start")),
+        h("span", { className: "hint", id: "start-hint" }, t("helpdesk.startHint", { days: range.maxStartDaysAhead })),
+        start));
+  }
+  function read() {
+    if (!range) return { body: {}, lifetime: config.tapLifetimeMinutes, once: config.tapIsUsableOnce, start: null };
+    const minutes = Number(lifetime.value);
+    if (!Number.isInteger(minutes) || minutes < range.minLifetimeMinutes || minutes > range.maxLifetimeMinutes) {
+      lifetime.focus();
+      return { error: t("helpdesk.lifetimeInvalid", { min: range.minLifetimeMinutes, max: range.maxLifetimeMinutes }) };
+    }
+    const body = { lifetimeInMinutes: minutes, isUsableOnce: once.checked };
+    let begins = null;
+    if (start.value) {
+      begins = new Date(start.value);
+      const ahead = begins.getTime() - Date.now();
+      if (Number.isNaN(begins.getTime()) || ahead < -5 * 60_000 || ahead > range.maxStartDaysAhead * 86_400_000) {
+        start.focus();
+        return { error: t("helpdesk.startInvalid", { days: range.maxStartDaysAhead }) };
+      }
+      body.startDateTime = begins.toISOString();
+    }
+    return { body, lifetime: minutes, once: once.checked, start: begins };
+  }
+  return { fields, read };
 }
 
 /** The route of the tab: the selected user's card, if any. */
@@ -244,6 +381,7 @@ export function issueHash() {
 /** `context`: `{ api, config, setRoute, userId }` (userId: the user in the address, restored when known). */
 export function setUpIssueTab(context) {
   ({ api, config, setRoute } = context);
+  me = context.me || null;
   const { userId } = context;
   const search = $("search");
   search.addEventListener("input", scheduleSearch);

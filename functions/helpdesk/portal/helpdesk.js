@@ -80,7 +80,7 @@ startPortal({
         setRoute(hash);
         showUserHistory(context.api, parseRoute().userId);
       };
-      setUpIssueTab({ api: context.api, config: context.config, setRoute: routeWithHistory, userId: parseRoute().userId });
+      setUpIssueTab({ api: context.api, config: context.config, me: context.me, setRoute: routeWithHistory, userId: parseRoute().userId });
       showUserHistory(context.api, parseRoute().userId);
     } else {
       // A viewer gets no issuing interface at all, not just a hidden one.
@@ -96,5 +96,7 @@ startPortal({
     const initial = available.find((tab) => tab.name === view) || available[0];
     setRoute(initial.hash());
     selectTab(initial.name);
+    // Issue 14: after sign-in the agent starts typing a name at once.
+    if (initial.name === "issue" && !parseRoute().userId) $("search").focus();
   },
 });

@@ -16,6 +16,8 @@ addMessages({
     "selfservice.tapTitle": "Status and a new pass",
     "selfservice.tapIntro": "A Temporary Access Pass lets you sign in without your usual methods for a short time, for example to register a new phone or passkey.",
     "selfservice.generate": "Generate TAP",
+    "selfservice.generateShown": "Your pass is shown below. You can create another one after it has been removed from the screen and revoked.",
+    "selfservice.generateActive": "You already have an active pass. Revoke it first if you need a new one.",
     "selfservice.methodsTitle": "Your sign-in methods",
     "selfservice.methodsNone": "No sign-in methods are registered for your account yet.",
     "selfservice.methodsCount": "{n} sign-in methods registered.",
@@ -28,7 +30,7 @@ addMessages({
     "selfservice.confirmDisplay": "It is shown on this page for {time}, then removed. Nobody else can see it.",
     "selfservice.created": "Your Temporary Access Pass was created.",
     "selfservice.yourTap": "Your Temporary Access Pass",
-    "selfservice.rate_limited": "You have created the most Temporary Access Passes allowed in 24 hours. Try again in {wait} (at {time}).",
+    "selfservice.rate_limited": "You have created the most Temporary Access Passes allowed in 24 hours. You can try again in {wait}, on {time}.",
     "selfservice.rate_limited_nowait": "You have created the most Temporary Access Passes allowed in 24 hours. Try again later.",
     "selfservice.tapActive": "You already have an active Temporary Access Pass. Revoke it to create a new one.",
     "selfservice.revokeTitle": "Revoke your Temporary Access Pass?",
@@ -53,6 +55,8 @@ addMessages({
     "selfservice.tapTitle": "Status und neuer Pass",
     "selfservice.tapIntro": "Mit einem befristeten Zugriffspass melden Sie sich kurzzeitig ohne Ihre üblichen Methoden an, etwa um ein neues Telefon oder einen Passkey zu registrieren.",
     "selfservice.generate": "Pass erstellen",
+    "selfservice.generateShown": "Ihr Pass wird unten angezeigt. Einen weiteren können Sie erstellen, wenn er vom Bildschirm entfernt und widerrufen wurde.",
+    "selfservice.generateActive": "Sie haben bereits einen aktiven Pass. Widerrufen Sie ihn zuerst, wenn Sie einen neuen brauchen.",
     "selfservice.methodsTitle": "Ihre Anmeldemethoden",
     "selfservice.methodsNone": "Für Ihr Konto sind noch keine Anmeldemethoden registriert.",
     "selfservice.methodsCount": "{n} Anmeldemethoden registriert.",
@@ -65,7 +69,7 @@ addMessages({
     "selfservice.confirmDisplay": "Er wird {time} lang auf dieser Seite angezeigt und dann entfernt. Niemand sonst kann ihn sehen.",
     "selfservice.created": "Ihr befristeter Zugriffspass wurde erstellt.",
     "selfservice.yourTap": "Ihr befristeter Zugriffspass",
-    "selfservice.rate_limited": "Sie haben die in 24 Stunden erlaubte Anzahl befristeter Zugriffspässe erstellt. Versuchen Sie es in {wait} erneut (um {time}).",
+    "selfservice.rate_limited": "Sie haben die in 24 Stunden erlaubte Anzahl befristeter Zugriffspässe erstellt. Sie können es in {wait} erneut versuchen, am {time}.",
     "selfservice.rate_limited_nowait": "Sie haben die in 24 Stunden erlaubte Anzahl befristeter Zugriffspässe erstellt. Versuchen Sie es später erneut.",
     "selfservice.tapActive": "Sie haben bereits einen aktiven befristeten Zugriffspass. Widerrufen Sie ihn, um einen neuen zu erstellen.",
     "selfservice.revokeTitle": "Ihren befristeten Zugriffspass widerrufen?",
@@ -123,8 +127,32 @@ async function loadMethods() {
   }
 }
 
-function refreshTapStatus() {
-  return loadTapStatus(api, "/api/my-tap", $("tap-status"), $("revoke"));
+/** The last TAP state read (null: none), so "Generate" is offered only when it can succeed. */
+let currentTap = null;
+
+/**
+ * Issue 14: while a pass is on screen or the account has an active pass, "Generate TAP" is
+ * disabled (a second click would only answer "already active" and take the pass off the screen),
+ * with a sentence saying why and what to do.
+ */
+function updateGenerate() {
+  const button = $("generate");
+  let hint = $("generate-hint");
+  if (!hint) {
+    hint = h("p", { id: "generate-hint", className: "hint" });
+    button.after(hint);
+    button.setAttribute("aria-describedby", "generate-hint");
+  }
+  const active = currentTap && (currentTap.isUsable === true || currentTap.methodUsabilityReason === "NotYetValid");
+  button.disabled = display !== null || Boolean(active);
+  hint.textContent = display !== null ? t("selfservice.generateShown") : active ? t("selfservice.generateActive") : "";
+}
+
+async function refreshTapStatus() {
+  const tap = await loadTapStatus(api, "/api/my-tap", $("tap-status"), $("revoke"));
+  if (tap !== undefined) currentTap = tap;
+  updateGenerate();
+  return tap;
 }
 
 async function generate() {
@@ -150,9 +178,11 @@ async function generate() {
     display = showTap($("tap-display"), issued, {
       seconds: issued.displayTimeoutSeconds || config.displayTimeoutSeconds,
       heading: t("selfservice.yourTap"),
-      onRemoved: () => { display = null; },
+      onRemoved: () => { display = null; updateGenerate(); },
       announcement: t("selfservice.created"),
+      focus: true,
     });
+    updateGenerate();
     refreshTapStatus();
     loadMethods();
   } catch (error) {
@@ -162,14 +192,15 @@ async function generate() {
     });
     if (isOutcomeUnknown(error)) refreshTapStatus();
   } finally {
-    button.disabled = false;
+    updateGenerate();
+    if (document.activeElement === document.body && !button.disabled) button.focus();
   }
 }
 
 async function revoke() {
   const message = $("tap-message");
   const confirmed = await confirmDialog({
-    title: t("selfservice.revokeTitle"), body: t("selfservice.revokeBody"), confirmLabel: t("tap.revoke"), danger: true,
+    title: t("selfservice.revokeTitle"), body: t("selfservice.revokeBody"), confirmLabel: t("tap.revoke"), danger: true, returnFocus: $("tap-status"),
   });
   if (!confirmed) return;
   $("revoke").disabled = true;
@@ -184,8 +215,10 @@ async function revoke() {
     showError(message, error);
   } finally {
     $("revoke").disabled = false;
-    refreshTapStatus();
     loadMethods();
+    await refreshTapStatus();
+    // Issue 14: focus is never left on <body> after a confirmed dialog.
+    if ($("revoke").hidden || document.activeElement === document.body) $("generate").focus();
   }
 }
 
