@@ -9,4 +9,10 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case revoked = "REVOKED"
     /// Written before a TAP is created; replaced by the outcome afterwards.
     case pending = "PENDING"
+    /// SPEC 7.6: a handover's transitions.
+    case requested = "REQUESTED"
+    case approved = "APPROVED"
+    case rejected = "REJECTED"
+    case cancelled = "CANCELLED"
+    case expired = "EXPIRED"
 }

@@ -22,6 +22,10 @@ public struct AuditEvent: Sendable, Equatable {
     public var reason: String?
     public var ticketId: String?
     public var occurredAt: Date
+    /// SPEC 7.6: the handover a row belongs to, who approved it, who received (or is to receive) the pass.
+    public var handoverId: String?
+    public var approverUPN: String?
+    public var recipientUPN: String?
 
     public init(portal: Portal, action: AuditAction, agentId: String? = nil, agentUPN: String? = nil, targetId: String? = nil,
                 targetUPN: String? = nil, denialReason: String? = nil, tapLifetimeMinutes: Int? = nil, tapIsUsableOnce: Bool? = nil,
@@ -76,6 +80,7 @@ public struct AuditEvent: Sendable, Equatable {
             ("AgentId", agentId), ("AgentUPN", agentUPN), ("TargetId", targetId), ("TargetUPN", targetUPN),
             ("DenialReason", denialReason), ("ClientIp", clientIp), ("UserAgent", userAgent.map { String($0.prefix(512)) }),
             ("Reason", reason), ("TicketId", ticketId),
+            ("HandoverId", handoverId), ("ApproverUPN", approverUPN), ("RecipientUPN", recipientUPN),
         ]
         for (name, value) in optional { if let value { properties[name] = .string(value) } }
         if let minutes = tapLifetimeMinutes { properties["TapLifetimeMinutes"] = .int32(Int32(minutes)) }

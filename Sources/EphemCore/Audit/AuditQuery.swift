@@ -20,6 +20,8 @@ public struct AuditQuery: Sendable, Equatable {
     public var target: String?
     public var top: Int
     public var continuationToken: String?
+    /// SPEC 7.6: only the rows of this handover (exact id).
+    public var handover: String?
 
     public init(days: Int = 7, portals: [Portal] = Portal.allCases, action: AuditAction? = nil, agent: String? = nil,
                 target: String? = nil, top: Int = 50, continuationToken: String? = nil) {
@@ -38,6 +40,7 @@ public struct AuditQuery: Sendable, Equatable {
         if let after { clauses.append("RowKey gt \(ODataLiteral.string(after))") }
         if let action { clauses.append("Action eq \(ODataLiteral.string(action.rawValue))") }
         if let agent { clauses.append("(AgentUPN eq \(ODataLiteral.string(agent)) or AgentId eq \(ODataLiteral.string(agent)))") }
+        if let handover { clauses.append("HandoverId eq \(ODataLiteral.string(handover))") }
         if let target { clauses.append("(TargetUPN eq \(ODataLiteral.string(target)) or TargetId eq \(ODataLiteral.string(target)))") }
         return clauses.joined(separator: " and ")
     }

@@ -21,6 +21,9 @@ public struct AuditEntry: Sendable, Equatable, Encodable {
     public var correlationId: String?
     public var reason: String?
     public var ticketId: String?
+    public var handoverId: String?
+    public var approverUPN: String?
+    public var recipientUPN: String?
     /// The row's key (sorts newest first); stable id for the portal's list.
     public var id: String
 
@@ -41,6 +44,9 @@ public struct AuditEntry: Sendable, Equatable, Encodable {
         correlationId = entity["CorrelationId"]?.stringValue
         reason = entity["Reason"]?.stringValue
         ticketId = entity["TicketId"]?.stringValue
+        handoverId = entity["HandoverId"]?.stringValue
+        approverUPN = entity["ApproverUPN"]?.stringValue
+        recipientUPN = entity["RecipientUPN"]?.stringValue
     }
 }
 

@@ -85,13 +85,26 @@ public struct TapIssuer: Sendable {
     }
 
     public func issue(_ request: IssuanceRequest) async throws(EphemError) -> IssuanceResult {
+        try await issue(request, pickup: nil)
+    }
+
+    /// The flow above; with `pickup`, a handover's pick-up (SPEC 7.6): the requesting agent's limit
+    /// and the handover's lifetime, the handover claimed (ETag) and the recipient checked again in
+    /// round 1, the handover marked `ISSUED` in round 3, and the claim given back on a refusal.
+    func issue(_ request: IssuanceRequest, pickup: HandoverPickup?) async throws(EphemError) -> IssuanceResult {
         let started = now()
         let target = request.target
+        let limiter = pickup?.limiter ?? self.limiter
         if configuration.portal == .helpdesk, request.caller.objectId == target {
             try await refuseSelfTarget(request, started: started)
         }
+        var first = event(request, action: .pending, at: started)
+        if let pickup { pickup.annotate(&first) }
+        let firstRow = first
         // Round 1.
-        async let pendingResult = Outcome.of { () throws(EphemError) in try await audit.begin(event(request, action: .pending, at: started)) }
+        async let pendingResult = Outcome.of { () throws(EphemError) in try await audit.begin(firstRow) }
+        async let claimResult = Outcome.of { () throws(HandoverStoreError) -> Handover? in try await pickup?.claim(at: started) }
+        async let recipientResult = Outcome.of { () throws(GraphError) -> Bool in try await pickup?.recipientStillValid() ?? true }
         async let userResult = Outcome.of { () throws(GraphError) in try await graph.user(target) }
         async let guardResult = Outcome.of { () throws(EphemError) in try await guardrail.check(target) }
         async let tapsResult = Outcome.of { () throws(GraphError) in try await graph.temporaryAccessPasses(user: target) }
@@ -100,8 +113,10 @@ public struct TapIssuer: Sendable {
         async let lockResult = Outcome.of { () throws(EphemError) in try await lock.acquireOrLease(target) }
         let (pendingOutcome, user, report, taps, policy, slot, held) =
             await (pendingResult, userResult, guardResult, tapsResult, policyResult, slotResult, lockResult)
+        let (claimed, recipientValid) = await (claimResult, recipientResult)
 
         var claims = Claims(limiter: limiter, lock: lock)
+        if let pickup, case .success(let handover?) = claimed { claims.handover = (pickup, handover) }
         if case .success(.granted(let reservation)) = slot { claims.reservation = reservation }
         if case .success(.held(let lockHeld)) = held { claims.held = lockHeld }
 
@@ -115,6 +130,7 @@ public struct TapIssuer: Sendable {
         // The row names the target's UPN whatever the outcome (a protected account's refusal too).
         if case .success(let found) = user { pending.event.targetUPN = found.userPrincipalName }
         do throws(Refusal) {
+            if let pickup { try pickup.check(claimed: claimed, recipientValid: recipientValid) }
             let decided = try decide(user: user, report: report, policy: policy)
             try await checkNoActiveTap(taps: taps, held: held, target: target, started: started)
             let outcome: RateLimiter.Outcome
@@ -128,8 +144,8 @@ public struct TapIssuer: Sendable {
             }
             // Round 2: the create, sent at most once (SPEC 7.4), and the PENDING row annotated with
             // the target's UPN and what is asked for, concurrently (no extra round).
-            let lifetime = decided.policy.lifetime(requested: configuration.lifetimeMinutes)
-            let usableOnce = decided.policy.usableOnce(requested: configuration.isUsableOnce)
+            let lifetime = decided.policy.lifetime(requested: pickup?.handover.lifetimeMinutes ?? configuration.lifetimeMinutes)
+            let usableOnce = decided.policy.usableOnce(requested: pickup?.handover.isUsableOnce ?? configuration.isUsableOnce)
             pending.event.tapLifetimeMinutes = lifetime
             pending.event.tapIsUsableOnce = usableOnce
             let annotatedRow = pending
@@ -142,17 +158,23 @@ public struct TapIssuer: Sendable {
             // Round 3: the SUCCESS row, the notification and the lock release, concurrently. The pass
             // is returned only once its SUCCESS row is durable (SPEC 7.4).
             let finalRow = pending
-            let agent = configuration.portal == .helpdesk ? request.caller.userPrincipalName ?? request.caller.objectId.value : nil
+            let agent = configuration.portal == .helpdesk || pickup != nil ? request.caller.userPrincipalName ?? request.caller.objectId.value : nil
             async let audited = audit.complete(finalRow, action: .success)
-            async let mailed = notifier.notify(target: decided.user, issuedBy: agent, at: started, correlationId: request.correlationId)
+            async let mailed = notifier.notify(target: decided.user, issuedBy: agent, at: started, correlationId: request.correlationId,
+                                               receivedBy: pickup?.recipientLabel)
             async let released = claims.releaseLock()
-            let (durable, notificationSent, _) = await (audited, mailed, released)
+            async let marked = claims.markIssued(at: started)
+            let (durable, notificationSent, _, _) = await (audited, mailed, released, marked)
             guard durable else {
                 try await withdraw(tap, target: target, row: finalRow)
             }
             return IssuanceResult(tap: tap, target: decided.user, notificationSent: notificationSent)
         } catch {
-            if error.keepsSlot { claims.reservation = nil }
+            if error.keepsSlot {
+                claims.reservation = nil
+                // A pass may exist: the handover's claim stays until its lease ends (SPEC 7.6).
+                claims.handover = nil
+            }
             if error.keepsPending {
                 // Outcome unknown: the row stays PENDING for audit-reconcile (SPEC 7.4).
                 logger.error("issuance outcome unknown; the row stays PENDING", metadata: [
@@ -255,6 +277,8 @@ struct Claims: Sendable {
     let lock: TargetLock
     var reservation: RateLimiter.Reservation?
     var held: TargetLock.Held?
+    /// A handover this pick-up claimed, with the claim's row.
+    var handover: (HandoverPickup, Handover)?
 
     init(limiter: RateLimiter, lock: TargetLock) {
         self.limiter = limiter
@@ -267,8 +291,18 @@ struct Claims: Sendable {
 
     func giveBack() async {
         async let lockDone: Void = releaseLock()
+        async let handoverDone: Void = releaseHandover()
         if let reservation { _ = await limiter.release(reservation) }
-        await lockDone
+        _ = await (lockDone, handoverDone)
+    }
+
+    /// The claimed handover becomes `ISSUED` (SPEC 7.6).
+    func markIssued(at date: Date) async {
+        if let (pickup, claimed) = handover { await pickup.markIssued(claimed, at: date) }
+    }
+
+    func releaseHandover() async {
+        if let (pickup, claimed) = handover { await pickup.release(claimed) }
     }
 }
 

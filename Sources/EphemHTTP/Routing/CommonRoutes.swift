@@ -38,7 +38,9 @@ enum CommonRoutes {
         let reconciler = AuditReconciler(client: dependencies.tables, graph: dependencies.graph, logger: dependencies.logger)
         return TimerFunction(name: "audit-reconcile") { invocation, logger in
             let result = try await reconciler.run(portal: settings.portal)
-            let line = "audit-reconcile: examined \(result.examined) PENDING rows older than 5 minutes; \(result.passesDeleted) resolved after deleting a pass never shown, \(result.resolvedWithoutPass) resolved with no pass left, \(result.deferred) deferred" + (result.moreRemain ? "; more remain for the next run" : "")
+            // SPEC 7.6: handovers past HANDOVER_TTL_MINUTES become EXPIRED (helpdesk: its audit table holds their rows).
+            let expired = settings.portal == .helpdesk ? try await HandoverJSON.desk(dependencies).expire() : 0
+            let line = "audit-reconcile: \(expired) handovers expired; examined \(result.examined) PENDING rows older than 5 minutes; \(result.passesDeleted) resolved after deleting a pass never shown, \(result.resolvedWithoutPass) resolved with no pass left, \(result.deferred) deferred" + (result.moreRemain ? "; more remain for the next run" : "")
             logger.notice("\(line)", metadata: [
                 "reconcile.examined": "\(result.examined)", "reconcile.passes_deleted": "\(result.passesDeleted)",
                 "reconcile.resolved_without_pass": "\(result.resolvedWithoutPass)", "reconcile.deferred": "\(result.deferred)",

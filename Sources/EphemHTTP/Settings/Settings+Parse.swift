@@ -30,6 +30,7 @@ extension Settings {
             reader.fail("IDENTITY_HEADER", "must be set when IDENTITY_ENDPOINT is set")
         }
         let appRoot = reader.nonEmpty("FUNCTIONS_APP_ROOT_PATH")
+        let handover = portal == .helpdesk ? reader.handoverPolicy() : HandoverPolicy()
 
         guard reader.errors.isEmpty, let port, let tenantId, let clientId, let apiScope, let authorityHost,
               let graphEndpoint, let tableEndpoint, let lifetime, let usableOnce, let displayTimeout,
@@ -37,7 +38,7 @@ extension Settings {
         else {
             throw SettingsErrors(errors: reader.errors)
         }
-        return Settings(
+        var settings = Settings(
             portal: portal, port: port, tenantId: tenantId, clientId: clientId, apiScope: apiScope,
             authorityHost: authorityHost, requiredAuthContext: authContext, graphEndpoint: graphEndpoint,
             tableEndpoint: tableEndpoint, tapLifetimeMinutes: lifetime, tapIsUsableOnce: usableOnce,
@@ -46,5 +47,7 @@ extension Settings {
             selfServiceLimitPerDay: selfLimit, auditRetentionDays: retention, corsAllowedOrigins: cors,
             identityEndpoint: identityEndpoint, identityHeader: identityHeader, appRootPath: appRoot
         )
+        settings.handover = handover
+        return settings
     }
 }

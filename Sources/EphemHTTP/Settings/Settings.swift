@@ -35,6 +35,8 @@ public struct Settings: Sendable, Equatable {
     public var identityHeader: String?
     /// Root of the Function App content (`FUNCTIONS_APP_ROOT_PATH`), where the portal files live.
     public var appRootPath: String?
+    /// SPEC 5/7.6: direct issuance, approval and handover lifetime (helpdesk).
+    public var handover = HandoverPolicy()
 
     /// The issuer base used for sign-in and JWKS: `{authority}/{tenant}`.
     public var authority: String { "\(authorityHost)/\(tenantId)" }
