@@ -110,6 +110,9 @@ struct ConfigBody: Encodable {
     var tapIsUsableOnce: Bool
     var displayTimeoutSeconds: Int
     var requiredAuthContext: String?
+    /// Helpdesk (SPEC 7.6): whether "Issue TAP" is offered (`HELPDESK_DIRECT_ISSUE`) and `APPROVAL_REQUIRED`.
+    var directIssue: Bool?
+    var approvalRequired: String?
 
     init(settings: Settings) {
         tenantId = settings.tenantId.value
@@ -121,5 +124,9 @@ struct ConfigBody: Encodable {
         tapIsUsableOnce = settings.tapIsUsableOnce
         displayTimeoutSeconds = settings.displayTimeoutSeconds
         requiredAuthContext = settings.requiredAuthContext
+        if settings.portal == .helpdesk {
+            directIssue = settings.handover.directIssue
+            approvalRequired = settings.handover.approval.rawValue
+        }
     }
 }

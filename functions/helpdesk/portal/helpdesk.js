@@ -8,6 +8,7 @@ import { startPortal } from "./shell.js";
 import { $ } from "./ui.js";
 import { issueHash, setUpIssueTab } from "./helpdesk-issue.js";
 import { setUpAuditTab } from "./helpdesk-audit.js";
+import { setUpHandoverButtons, setUpHandoverTab } from "./helpdesk-handover.js";
 
 const ADMIN = "Helpdesk.TapAdmin";
 const VIEWER = "Helpdesk.TapViewer";
@@ -64,6 +65,8 @@ startPortal({
       $("no-role").hidden = false;
       $("tab-issue").remove();
       $("tab-audit").remove();
+      $("tab-handovers").remove();
+      $("panel-handovers").remove();
       $("panel-issue").remove();
       $("panel-audit").remove();
       return;
@@ -72,11 +75,14 @@ startPortal({
     if (isAdmin) {
       available.push({ name: "issue", button: $("tab-issue"), panel: $("panel-issue"), hash: issueHash });
       setUpIssueTab({ api: context.api, config: context.config, setRoute, userId: parseRoute().userId });
+      setUpHandoverButtons({ api: context.api, config: context.config, me: context.me });
     } else {
       // A viewer gets no issuing interface at all, not just a hidden one.
       $("tab-issue").remove();
       $("panel-issue").remove();
     }
+    const handovers = setUpHandoverTab({ api: context.api, config: context.config, me: context.me, panel: $("panel-handovers"), isAdmin });
+    available.push({ name: "handovers", button: $("tab-handovers"), panel: $("panel-handovers"), hash: () => "#/handovers", onShow: handovers });
     const onShow = setUpAuditTab({ api: context.api });
     available.push({ name: "audit", button: $("tab-audit"), panel: $("panel-audit"), hash: () => "#/audit", onShow });
     setUpTabs(available);

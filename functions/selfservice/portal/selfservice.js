@@ -6,6 +6,7 @@ import { addMessages, t, formatDate, formatMinutes, formatDuration } from "./i18
 import { startPortal } from "./shell.js";
 import { $, h, clear, showError, showInfo, confirmDialog, showTap, loadTapStatus, isOutcomeUnknown } from "./ui.js";
 import { icon, methodIconName } from "./icons.js";
+import { setUpHandovers } from "./selfservice-handover.js";
 
 addMessages({
   en: {
@@ -194,6 +195,6 @@ startPortal({
     config = context.config;
     $("generate").addEventListener("click", generate);
     $("revoke").addEventListener("click", revoke);
-    await Promise.all([refreshTapStatus(), loadMethods()]);
+    await Promise.all([refreshTapStatus(), loadMethods(), setUpHandovers(context)]);
   },
 });
