@@ -225,10 +225,11 @@ public struct HandoverDesk: Sendable {
     func transition(_ handover: Handover) async throws(EphemError) -> Handover {
         do throws(HandoverStoreError) {
             return try await store.replace(handover)
-        } catch .conflict {
-            throw .handover(.closed)
-        } catch .unavailable(let error) {
-            throw error
+        } catch {
+            switch error {
+            case .conflict: throw .handover(.closed)
+            case .unavailable(let failure): throw failure
+            }
         }
     }
 }

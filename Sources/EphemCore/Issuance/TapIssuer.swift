@@ -162,8 +162,9 @@ public struct TapIssuer: Sendable {
             async let audited = audit.complete(finalRow, action: .success)
             async let mailed = notifier.notify(target: decided.user, issuedBy: agent, at: started, correlationId: request.correlationId,
                                                receivedBy: pickup?.recipientLabel)
-            async let released = claims.releaseLock()
-            async let marked = claims.markIssued(at: started)
+            let held = claims
+            async let released = held.releaseLock()
+            async let marked = held.markIssued(at: started)
             let (durable, notificationSent, _, _) = await (audited, mailed, released, marked)
             guard durable else {
                 try await withdraw(tap, target: target, row: finalRow)
@@ -298,11 +299,11 @@ struct Claims: Sendable {
 
     /// The claimed handover becomes `ISSUED` (SPEC 7.6).
     func markIssued(at date: Date) async {
-        if let (pickup, claimed) = handover { await pickup.markIssued(claimed, at: date) }
+        if let handover { await handover.0.markIssued(handover.1, at: date) }
     }
 
     func releaseHandover() async {
-        if let (pickup, claimed) = handover { await pickup.release(claimed) }
+        if let handover { await handover.0.release(handover.1) }
     }
 }
 

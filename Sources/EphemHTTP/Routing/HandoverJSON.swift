@@ -1,5 +1,6 @@
 public import EphemCore
 public import Hummingbird
+public import HTTPTypes
 
 /// The JSON of a handover (SPEC 6.2, 6.3): `{"id","state","targetUser","recipient","approvalRequired",
 /// "expiresDateTime"}` plus who asked, why, who approved and what became of it. Never a secret: a
