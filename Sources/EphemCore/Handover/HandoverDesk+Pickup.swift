@@ -10,13 +10,39 @@ extension HandoverDesk {
     public var pickupDelivery: Handover.Delivery { issuer.configuration.portal == .selfService ? .manager : .agent }
 
     /// `PUT /api/handovers/{id}/tap`: the pass for the recipient, created now by the one issuance
-    /// flow (`TapIssuer.issue(_:pickup:)`). One read of the handover first (the target, the
-    /// recipient and the row's ETag), then the flow's three rounds with the claim and the manager
-    /// check in round 1. A refusal before the flow (unknown, ended, expired, not yet approved, not
-    /// the recipient, a pick-up under way) leaves its audit row too.
+    /// flow (`TapIssuer.issue(_:pickup:)`). One round first, concurrently: read the handover (the
+    /// target, the recipient and the row's ETag) and take the handover's own lock (`TargetLock`
+    /// keyed by the handover id: an insert, or a takeover of a released or lapsed lease), so of
+    /// racing pick-ups only one goes on to claim the agent's rate-limit slot and the target lock
+    /// (were they all to claim those concurrently, the claim's winner could lose the target lock or
+    /// the last slot to a pick-up that then loses the claim, and nobody would get the pass). Then
+    /// the flow's three rounds with the claim and the manager check in round 1. A refusal before the
+    /// flow (unknown, ended, expired, not yet approved, not the recipient, a pick-up under way)
+    /// leaves its audit row too.
     public func pickUp(_ id: String, facts: Facts) async throws(EphemError) -> IssuanceResult {
         let date = issuer.now()
-        guard let handover = try await store.get(id) else {
+        guard let key = GUID(id) else {
+            await refusePickup(nil, id: id, detail: "handover_not_found", facts: facts, at: date)
+            throw .handover(.notFound)
+        }
+        let lock = issuer.lock
+        async let readResult = Outcome.of { () throws(EphemError) in try await store.get(key.value) }
+        async let lockResult = Outcome.of { () throws(EphemError) in try await lock.acquireOrLease(key) }
+        let (read, locked) = await (readResult, lockResult)
+        var held: TargetLock.Held?
+        if case .success(.held(let found)) = locked { held = found }
+        func giveBackLock() async {
+            if let held { _ = await lock.release(held) }
+        }
+        let found: Handover?
+        do throws(EphemError) {
+            found = try read.get()
+        } catch {
+            await giveBackLock()
+            throw error
+        }
+        guard let handover = found else {
+            await giveBackLock()
             await refusePickup(nil, id: id, detail: "handover_not_found", facts: facts, at: date)
             throw .handover(.notFound)
         }
@@ -29,15 +55,21 @@ extension HandoverDesk {
         } else if handover.pickupInProgress(at: date) {
             .issuanceInProgress(retryAfterSeconds: max(1, Int((handover.pickupStartedAt ?? date).addingTimeInterval(TargetLock.lease).timeIntervalSince(date).rounded(.up))))
         } else {
-            nil
+            switch locked {
+            case .success(.held): nil
+            case .success(.busy(let retryAfter)): .issuanceInProgress(retryAfterSeconds: retryAfter)
+            case .failure(let error): error
+            }
         }
         if let refusal {
+            await giveBackLock()
             await refusePickup(handover, id: id, detail: "\(refusal)", facts: facts, at: date)
             throw refusal
         }
         let limiter = handover.agentLimitPerHour == agentLimiter.limit
             ? agentLimiter : RateLimiter(scope: Portal.helpdesk.rawValue, limit: handover.agentLimitPerHour, window: 3600, client: tables)
-        let pickup = HandoverPickup(handover: handover, picker: facts.caller, store: store, graph: issuer.graph, limiter: limiter, logger: issuer.logger)
+        let pickup = HandoverPickup(handover: handover, picker: facts.caller, store: store, graph: issuer.graph, limiter: limiter,
+                                    lock: lock, held: held, logger: issuer.logger)
         // The flow runs as the requesting agent: their limit, their name in the row and the target's mail.
         let requester = Caller(objectId: handover.requesterId, userPrincipalName: handover.requesterUPN, displayName: nil, roles: [],
                                tenantId: facts.caller.tenantId)

@@ -25,6 +25,9 @@ struct HandoverPickup: Sendable {
     let store: HandoverStore
     let graph: GraphClient
     let limiter: RateLimiter
+    /// The handover's own lock (`TargetLock` keyed by the handover id), released when the pick-up ends.
+    let lock: TargetLock
+    let held: TargetLock.Held?
     let logger: Logger
 
     /// The recipient's name for the target's notification ("the pass was handed to …").
@@ -80,6 +83,7 @@ struct HandoverPickup: Sendable {
         row.issuedAt = date
         row.updatedAt = date
         row.pickedUpBy = recipientLabel
+        async let unlocked: Void = releaseLock()
         do throws(HandoverStoreError) {
             _ = try await store.replace(row)
         } catch {
@@ -87,16 +91,23 @@ struct HandoverPickup: Sendable {
             // blocks other pick-ups, and the target lock's active-pass check blocks a second pass.
             logger.error("handover could not be marked ISSUED", metadata: ["handover.id": "\(claimed.id)", "error.detail": "\(error)"])
         }
+        await unlocked
+    }
+
+    func releaseLock() async {
+        if let held { _ = await lock.release(held) }
     }
 
     func release(_ claimed: Handover) async {
         var row = claimed
         row.pickupId = nil
         row.pickupStartedAt = nil
+        async let unlocked: Void = releaseLock()
         do throws(HandoverStoreError) {
             _ = try await store.replace(row)
         } catch {
             logger.warning("handover claim could not be given back; it lapses with its lease", metadata: ["handover.id": "\(claimed.id)", "error.detail": "\(error)"])
         }
+        await unlocked
     }
 }

@@ -116,7 +116,8 @@ public struct TapIssuer: Sendable {
         let (claimed, recipientValid) = await (claimResult, recipientResult)
 
         var claims = Claims(limiter: limiter, lock: lock)
-        if let pickup, case .success(let handover?) = claimed { claims.handover = (pickup, handover) }
+        claims.pickup = pickup
+        if case .success(let handover?) = claimed { claims.claimed = handover }
         if case .success(.granted(let reservation)) = slot { claims.reservation = reservation }
         if case .success(.held(let lockHeld)) = held { claims.held = lockHeld }
 
@@ -173,8 +174,8 @@ public struct TapIssuer: Sendable {
         } catch {
             if error.keepsSlot {
                 claims.reservation = nil
-                // A pass may exist: the handover's claim stays until its lease ends (SPEC 7.6).
-                claims.handover = nil
+                // A pass may exist: the handover's claim and lock stay until their lease ends (SPEC 7.6).
+                claims.pickup = nil
             }
             if error.keepsPending {
                 // Outcome unknown: the row stays PENDING for audit-reconcile (SPEC 7.4).
@@ -278,8 +279,9 @@ struct Claims: Sendable {
     let lock: TargetLock
     var reservation: RateLimiter.Reservation?
     var held: TargetLock.Held?
-    /// A handover this pick-up claimed, with the claim's row.
-    var handover: (HandoverPickup, Handover)?
+    /// A handover's pick-up, and its row once the claim landed.
+    var pickup: HandoverPickup?
+    var claimed: Handover?
 
     init(limiter: RateLimiter, lock: TargetLock) {
         self.limiter = limiter
@@ -299,11 +301,12 @@ struct Claims: Sendable {
 
     /// The claimed handover becomes `ISSUED` (SPEC 7.6).
     func markIssued(at date: Date) async {
-        if let handover { await handover.0.markIssued(handover.1, at: date) }
+        if let pickup, let claimed { await pickup.markIssued(claimed, at: date) }
     }
 
     func releaseHandover() async {
-        if let handover { await handover.0.release(handover.1) }
+        guard let pickup else { return }
+        if let claimed { await pickup.release(claimed) } else { await pickup.releaseLock() }
     }
 }
 
