@@ -81,10 +81,16 @@ startPortal({
       $("tab-issue").remove();
       $("panel-issue").remove();
     }
-    const handovers = setUpHandoverTab({ api: context.api, config: context.config, me: context.me, panel: $("panel-handovers"), isAdmin });
-    available.push({ name: "handovers", button: $("tab-handovers"), panel: $("panel-handovers"), hash: () => "#/handovers", onShow: handovers });
     const onShow = setUpAuditTab({ api: context.api });
     available.push({ name: "audit", button: $("tab-audit"), panel: $("panel-audit"), hash: () => "#/audit", onShow });
+    if (isAdmin) {
+      const handovers = setUpHandoverTab({ api: context.api, config: context.config, me: context.me, panel: $("panel-handovers"), isAdmin });
+      available.push({ name: "handovers", button: $("tab-handovers"), panel: $("panel-handovers"), hash: () => "#/handovers", onShow: handovers });
+    } else {
+      // A viewer reads handovers in the audit log (their rows carry HandoverId); no handover controls.
+      $("tab-handovers").remove();
+      $("panel-handovers").remove();
+    }
     setUpTabs(available);
     const { view } = parseRoute();
     const initial = available.find((tab) => tab.name === view) || available[0];
