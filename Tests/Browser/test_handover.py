@@ -57,6 +57,11 @@ def test_send_to_manager_and_pick_up_in_self_service(stack, portals):
     expect(ended.locator("li", has_text="Sam User").first).to_contain_text("Picked up by lena.user@contoso.example")
     assert tap not in page.content()
     helpdesk.shot("handovers-tab")
+    # The audit tab lists the handover's rows, filterable by the new actions, naming the recipient.
+    page.get_by_role("tab", name="Audit log").click()
+    page.get_by_label("Action").select_option("REQUESTED")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.locator("#audit-rows tr", has_text="Handover requested").first).to_contain_text("recipient lena.user@contoso.example")
     helpdesk.check_clean()
     selfservice.check_clean(secrets=(tap,))
     revoke_for(stack, SAM)

@@ -69,6 +69,7 @@ addMessages({
     "audit.action.REJECTED": "Handover rejected",
     "audit.action.CANCELLED": "Handover cancelled",
     "audit.action.EXPIRED": "Handover expired",
+    "audit.handover": "Handover {id}, recipient {recipient}, approver {approver}",
   },
   de: {
     "helpdesk.tabHandovers": "Übergaben",
@@ -129,6 +130,7 @@ addMessages({
     "audit.action.REJECTED": "Übergabe abgelehnt",
     "audit.action.CANCELLED": "Übergabe storniert",
     "audit.action.EXPIRED": "Übergabe abgelaufen",
+    "audit.handover": "Übergabe {id}, Empfänger {recipient}, Freigabe {approver}",
   },
 });
 
