@@ -193,9 +193,15 @@ import Testing
             #expect(protected.status == 403 && protected.code == "target_privileged")
             let bad = try await stack.call(stack.helpdesk, "POST", "/api/handovers", token: hannah, body: #"{"userId":"\#(TestDirectory.user(45))","deliverTo":"ceo"}"#)
             #expect(bad.status == 400 && bad.code == "invalid_request")
-            // Every refused create leaves its row too.
+            // An agent who is the target's manager would receive the pass after all.
+            stack.tenant.graph.changeDirectory { seed in
+                if let index = seed.users.firstIndex(where: { $0.id == TestDirectory.user(44) }) { seed.users[index].manager = TestDirectory.agent }
+            }
+            let ownReport = try await stack.call(stack.helpdesk, "POST", "/api/handovers", token: hannah, body: #"{"userId":"\#(TestDirectory.user(44))","deliverTo":"manager"}"#)
+            #expect(ownReport.status == 403 && ownReport.code == "direct_issue_disabled")
+            // Every refused create leaves its row too (direct_issue_disabled twice, no manager, protected, the malformed body).
             let denied = try await stack.auditRows(.helpdesk).filter { $0["DenialReason"]?.stringValue?.hasPrefix("handover") == true }
-            #expect(denied.count == 4)
+            #expect(denied.count == 5)
         }
     }
 

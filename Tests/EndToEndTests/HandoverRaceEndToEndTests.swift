@@ -91,4 +91,27 @@ import Testing
             }
         }
     }
+
+    /// SPEC 7.4 at pick-up: the pass is shown only once its SUCCESS row is durable. When that write
+    /// fails the pass is deleted, the answer is 503, and the handover is open again for a retry.
+    @Test func aPickUpWhoseSuccessRowIsNotDurableShowsNothingAndLeavesTheHandoverOpen() async throws {
+        try await withTapStack(seed: TestDirectory.seed) { stack in
+            let target = TestDirectory.user(47)
+            let id = try await HandoverEndToEndTests.create(stack, target: target)
+            let manager = try HandoverEndToEndTests.userToken(stack, HandoverEndToEndTests.manager)
+            stack.tenant.faults.add(Fault(target: .table, pathPrefix: "/devstoreaccount1/TapAuditSelfService", method: "PUT", status: 503))
+            let failed = try await stack.call(stack.selfService, "PUT", "/api/handovers/\(id)/tap", token: manager)
+            stack.tenant.faults.clear()
+            #expect(failed.status == 503 && failed.code == "upstream_unavailable", "\(failed.text)")
+            #expect(failed.json?["temporaryAccessPass"] == nil)
+            #expect(stack.tenant.graph.temporaryAccessPassesCreated(forUser: target) == 1)
+            #expect(stack.tenant.graph.temporaryAccessPass(forUser: target) == nil, "the pass nobody saw was deleted")
+            let row = try #require(try await HandoverEndToEndTests.handoverRows(stack).first { $0.rowKey == id })
+            #expect(row["State"]?.stringValue == "REQUESTED" && row["PickupId"] == nil)
+
+            let retried = try await stack.call(stack.selfService, "PUT", "/api/handovers/\(id)/tap", token: manager)
+            #expect(retried.status == 200, "\(retried.text)")
+            #expect(stack.tenant.graph.temporaryAccessPass(forUser: target)?.temporaryAccessPass == retried.json?["temporaryAccessPass"] as? String)
+        }
+    }
 }

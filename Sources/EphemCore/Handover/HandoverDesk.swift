@@ -133,6 +133,9 @@ public struct HandoverDesk: Sendable {
             }
             if order.deliverTo == .manager {
                 switch manager {
+                case .success(let found?) where found.id == facts.caller.objectId && !policy.directIssue:
+                    // The agent is the target's manager: the pass would reach the agent after all.
+                    throw Refusal(.denied, detail: "direct_issue_disabled: the requester is the target's manager", error: .handover(.directIssueDisabled))
                 case .success(let found?): recipient = found
                 case .success(nil):
                     throw Refusal(.denied, detail: "no_manager", error: .invalidRequest(

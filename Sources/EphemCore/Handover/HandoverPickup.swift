@@ -77,21 +77,40 @@ struct HandoverPickup: Sendable {
         }
     }
 
-    func markIssued(_ claimed: Handover, at date: Date) async {
+    @discardableResult
+    func markIssued(_ claimed: Handover, at date: Date) async -> Handover? {
         var row = claimed
         row.state = .issued
         row.issuedAt = date
         row.updatedAt = date
         row.pickedUpBy = recipientLabel
         async let unlocked: Void = releaseLock()
+        var stored: Handover?
         do throws(HandoverStoreError) {
-            _ = try await store.replace(row)
+            stored = try await store.replace(row)
         } catch {
             // The pass exists and its SUCCESS row says so; the row keeps the claim, whose lease
             // blocks other pick-ups, and the target lock's active-pass check blocks a second pass.
             logger.error("handover could not be marked ISSUED", metadata: ["handover.id": "\(claimed.id)", "error.detail": "\(error)"])
         }
         await unlocked
+        return stored
+    }
+
+    /// The pass of an `ISSUED` handover was deleted before anyone saw it (its `SUCCESS` row was not
+    /// durable, SPEC 7.4): the handover returns to the state it was picked up in.
+    func reopen(_ issued: Handover) async {
+        var row = issued
+        row.state = handover.state
+        row.issuedAt = nil
+        row.pickedUpBy = nil
+        row.pickupId = nil
+        row.pickupStartedAt = nil
+        do throws(HandoverStoreError) {
+            _ = try await store.replace(row)
+        } catch {
+            logger.error("handover could not be reopened after its pass was withdrawn", metadata: ["handover.id": "\(issued.id)", "error.detail": "\(error)"])
+        }
     }
 
     func releaseLock() async {

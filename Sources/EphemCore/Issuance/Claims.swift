@@ -31,8 +31,10 @@ struct Claims: Sendable {
     }
 
     /// The claimed handover becomes `ISSUED` (SPEC 7.6).
-    func markIssued(at date: Date) async {
-        if let pickup, let claimed { await pickup.markIssued(claimed, at: date) }
+    /// The handover's row as written, or nil (no handover, or the write failed).
+    func markIssued(at date: Date) async -> Handover? {
+        guard let pickup, let claimed else { return nil }
+        return await pickup.markIssued(claimed, at: date)
     }
 
     func releaseHandover() async {

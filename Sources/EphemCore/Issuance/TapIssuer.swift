@@ -166,9 +166,17 @@ public struct TapIssuer: Sendable {
             let held = claims
             async let released = held.releaseLock()
             async let marked = held.markIssued(at: started)
-            let (durable, notificationSent, _, _) = await (audited, mailed, released, marked)
+            let (durable, notificationSent, _, issuedHandover) = await (audited, mailed, released, marked)
             guard durable else {
-                try await withdraw(tap, target: target, row: finalRow)
+                do throws(Refusal) {
+                    try await withdraw(tap, target: target, row: finalRow)
+                } catch {
+                    // The pass was deleted, never shown: the handover may be picked up again (SPEC 7.6).
+                    if case .upstreamUnavailable = error.error, let pickup, let issuedHandover {
+                        await pickup.reopen(issuedHandover)
+                    }
+                    throw error
+                }
             }
             return IssuanceResult(tap: tap, target: decided.user, notificationSent: notificationSent)
         } catch {
