@@ -125,7 +125,7 @@ public actor WorkerProcess {
             let reason = finished.terminationReason
             Task { await self?.exited(generation: current, status: status, signalled: reason == .uncaughtSignal) }
         }
-        try process.run()
+        try ProcessLaunch.run(process)
         self.process = process
         isReady = false
         Task { await self.pollReadiness(generation: current) }

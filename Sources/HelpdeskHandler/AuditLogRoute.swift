@@ -61,6 +61,7 @@ enum AuditLogRoute {
         query.agent = try text("agent", max: 256)
         query.target = try text("target", max: 256)
         query.ticketId = try text("ticketId", max: 64)
+        query.handover = try text("handover", max: 64)
         query.continuationToken = try text("continuationToken", max: 4096)
         return query
     }

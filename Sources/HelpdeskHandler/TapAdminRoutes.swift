@@ -10,6 +10,7 @@ enum TapAdminRoutes {
         let graph = dependencies.graph
         let displayTimeout = dependencies.settings.displayTimeoutSeconds
         let settings = dependencies.settings
+        let handovers = HandoverJSON.desk(dependencies)
         return [
             FunctionRoute(.get, "api/search-user", access: .anyRole([AppRole.tapAdmin])) { request, _ in
                 let prefix = try UserSearch.query(request.uri.queryParameters)
@@ -23,6 +24,7 @@ enum TapAdminRoutes {
             },
             FunctionRoute(.put, "api/generate-tap/{userId}", access: .signedIn) { request, context in
                 let (caller, target) = try await admitted(request, context, issuer: issuer)
+                try await HandoverRoutes.gateDirectIssue(request, caller: caller, target: target, desk: handovers, issuer: issuer)
                 let body: IssueBody
                 do {
                     body = try IssueBody.parse(try await request.collectBody())

@@ -10,7 +10,7 @@ enum SelfServiceRoutes {
         let issuer = dependencies.issuer
         let graph = dependencies.graph
         let displayTimeout = dependencies.settings.displayTimeoutSeconds
-        return [
+        return SelfServiceHandoverRoutes.make(dependencies) + [
             FunctionRoute(.get, "api/my-auth-methods", access: .signedIn) { _, context in
                 let caller = try context.requireCaller()
                 let methods: [AuthenticationMethodSummary]

@@ -44,7 +44,9 @@ struct EphemgateDev: AsyncParsableCommand {
         let demo = directory == nil ? ["NOTIFICATION_SENDER": Seed.demoNotificationSender, "BLOCKED_GROUP_IDS": Seed.DemoGroup.tapBlocked] : [:]
         let appSettings = Dictionary(uniqueKeysWithValues: DevSettings.apps.map { app in
             let overrides = DevSettings.parse(app.name == "selfservice" ? selfserviceSettings : helpdeskSettings)
-            return (app.name, demo.merging(DevSettings.parse(settings)) { $1 }.merging(overrides) { $1 })
+            // The manager's handover mail links to the local self-service portal (SPEC 7.6).
+            let portalLink = app.name == "helpdesk" ? ["SELF_SERVICE_PORTAL_URL": "http://localhost:\(selfservicePort)"] : [:]
+            return (app.name, demo.merging(portalLink) { $1 }.merging(DevSettings.parse(settings)) { $1 }.merging(overrides) { $1 })
         })
         let grants = try GraphGrants.load(path: root + "/infra/graph-permissions.json")
         for name in withheldPermissions where !grants.all.contains(name) {

@@ -1,4 +1,5 @@
 import Foundation
+import FunctionsHost
 
 /// Runs one of `scripts/crosscheck/*.py` with Microsoft's official clients.
 ///
@@ -23,7 +24,7 @@ public enum CrossCheckScript {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        try process.run()
+        try ProcessLaunch.run(process)
         return await withCheckedContinuation { continuation in
             let thread = Thread {
                 let stdout = out.fileHandleForReading.readDataToEndOfFile()

@@ -68,6 +68,7 @@ public final class TapStack: Sendable {
             let client = TableClient(endpoint: tables.endpoint, http: outbound, tokens: tokens, logger: logger)
             for portal in Portal.allCases { try await client.createTableIfNeeded(AuditLog.table(for: portal)) }
             try await client.createTableIfNeeded(RateLimiter.table)
+            try await client.createTableIfNeeded(HandoverStore.table)
             let graph = GraphClient(endpoint: tenant.baseURL, http: outbound, tokens: tokens, logger: logger)
             return TapStack(tenant: tenant, tables: tables, helpdesk: helpdesk, selfService: selfService, logs: logs, http: http,
                             tableClient: client, graphClient: graph)

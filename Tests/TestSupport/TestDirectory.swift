@@ -76,6 +76,8 @@ public enum TestDirectory {
     public static let outsidePolicy = "dddddddd-0000-4000-8000-000000000003"
     /// The group of `BLOCKED_GROUP_IDS`; the blocked user is in a group nested inside it.
     public static let blockedGroup = "ffffffff-0000-4000-8000-000000000100"
+    /// A group of `APPROVAL_GROUP_IDS` (user 46 is in it through a nested group).
+    public static let sensitiveGroup = "ffffffff-0000-4000-8000-000000000300"
 
     public static let seed: Seed = {
         var users: [[String: Any]] = [
@@ -90,6 +92,10 @@ public enum TestDirectory {
                                        "jobTitle": "Clerk", "department": "Operations", "accountEnabled": true, "userType": "Member",
                                        "authenticationMethods": [["type": "fido2AuthenticationMethod", "displayName": "Key \(number)"]]]
             if number == 2 { user["preferredLanguage"] = "de-DE" }
+            // Handovers (SPEC 7.6): users 40–47 report to user 49 (German), user 48 to user 50.
+            if (40...47).contains(number) { user["manager"] = TestDirectory.user(49) }
+            if number == 48 { user["manager"] = TestDirectory.user(50) }
+            if number == 49 { user["preferredLanguage"] = "de-DE" }
             users.append(user)
         }
         for protected in Protected.allCases {
@@ -121,6 +127,9 @@ public enum TestDirectory {
         groups.append(["id": group(101), "displayName": "Executive Assistants", "isAssignableToRole": false, "members": [group(102)]])
         groups.append(["id": group(102), "displayName": "EA Deputies", "isAssignableToRole": false, "members": [Protected.nestedBlockedGroup.rawValue]])
         groups.append(["id": group(200), "displayName": "No TAP", "isAssignableToRole": false, "members": [outsidePolicy]])
+        // APPROVAL_GROUP_IDS (SPEC 7.6): user 46 is a member through a nested group.
+        groups.append(["id": sensitiveGroup, "displayName": "Finance", "isAssignableToRole": false, "members": [group(301)]])
+        groups.append(["id": group(301), "displayName": "Finance Payroll", "isAssignableToRole": false, "members": [user(46)]])
 
         let document: [String: Any] = [
             "tenantId": Seed.defaultTenantId,

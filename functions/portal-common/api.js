@@ -87,6 +87,7 @@ export function createApi(auth) {
   return {
     get: (path) => request("GET", path),
     put: (path, body) => request("PUT", path, body),
+    post: (path, body) => request("POST", path, body),
     del: (path, body) => request("DELETE", path, body),
   };
 }

@@ -6,9 +6,12 @@ import Foundation
 import Synchronization
 
 /// The simulated Microsoft Graph's state and its test-facing controls (`DevTenantServer.graph`).
-/// The directory comes from the seed and never changes; Temporary Access Passes and sent mail do.
+/// The directory comes from the seed and changes only through `changeDirectory` (a test control);
+/// Temporary Access Passes and sent mail change as Graph is called.
 public final class DevGraph: Sendable {
-    let directory: GraphDirectory
+    /// The directory as it is now.
+    var directory: GraphDirectory { directoryState.withLock { $0 } }
+    private let directoryState: Mutex<GraphDirectory>
 
     private struct State {
         var taps: [String: DevTemporaryAccessPass] = [:]
@@ -23,7 +26,19 @@ public final class DevGraph: Sendable {
     let simulation = Mutex(DevSimulation())
 
     init(seed: Seed) {
-        directory = GraphDirectory(seed: seed)
+        directoryState = Mutex(GraphDirectory(seed: seed))
+    }
+
+    /// Changes the directory as an administrator would in Entra between two requests, e.g. a new
+    /// manager (Graph "Assign manager", `PUT /users/{id}/manager/$ref`) or a new role assignment
+    /// ("Create unifiedRoleAssignment"): a real directory is not frozen, and SPEC 7.6 checks the
+    /// manager and the guard again at pick-up for that reason. Every later Graph answer reflects it.
+    public func changeDirectory(_ change: (inout Seed) -> Void) {
+        directoryState.withLock { current in
+            var seed = current.seed
+            change(&seed)
+            current = GraphDirectory(seed: seed)
+        }
     }
 
     // MARK: paging

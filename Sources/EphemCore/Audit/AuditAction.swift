@@ -11,7 +11,7 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case pending = "PENDING"
     /// SPEC 7.7 (`tap-watch`): a one-time pass was used to sign in.
     case used = "USED"
-    /// SPEC 7.7: a pass ran out of its lifetime unused (7.6 also uses it for handovers).
+    /// SPEC 7.7: a pass ran out of its lifetime unused; SPEC 7.6: a handover nobody picked up in time.
     case expired = "EXPIRED"
     /// SPEC 7.7: a pass vanished without this product's revoke (deleted elsewhere, or replaced).
     case removed = "REMOVED"
@@ -19,4 +19,9 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case autoRevoked = "AUTO_REVOKED"
     /// SPEC 7.7: a pass created outside this product (Entra's directory audit).
     case outOfBand = "OUT_OF_BAND"
+    /// SPEC 7.6: a handover's transitions.
+    case requested = "REQUESTED"
+    case approved = "APPROVED"
+    case rejected = "REJECTED"
+    case cancelled = "CANCELLED"
 }

@@ -29,6 +29,10 @@ public struct AuditEvent: Sendable, Equatable {
     /// The agent's and the target's display names when known (issue 14).
     public var agentName: String?
     public var targetName: String?
+    /// SPEC 7.6: the handover a row belongs to, who approved it, who received (or is to receive) the pass.
+    public var handoverId: String?
+    public var approverUPN: String?
+    public var recipientUPN: String?
 
     public init(portal: Portal, action: AuditAction, agentId: String? = nil, agentUPN: String? = nil, targetId: String? = nil,
                 targetUPN: String? = nil, denialReason: String? = nil, tapLifetimeMinutes: Int? = nil, tapIsUsableOnce: Bool? = nil,
@@ -86,6 +90,7 @@ public struct AuditEvent: Sendable, Equatable {
             ("AgentName", agentName), ("TargetName", targetName),
             ("AgentUPNLower", agentUPN?.lowercased()), ("AgentNameLower", agentName?.lowercased()),
             ("TargetUPNLower", targetUPN?.lowercased()), ("TargetNameLower", targetName?.lowercased()),
+            ("HandoverId", handoverId), ("ApproverUPN", approverUPN), ("RecipientUPN", recipientUPN),
         ]
         for (name, value) in optional { if let value { properties[name] = .string(value) } }
         if let minutes = tapLifetimeMinutes { properties["TapLifetimeMinutes"] = .int32(Int32(minutes)) }

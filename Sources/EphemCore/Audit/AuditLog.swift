@@ -101,6 +101,7 @@ public struct AuditLog: Sendable {
             ("audit.agent_id", event.agentId), ("audit.agent_upn", event.agentUPN), ("audit.target_id", event.targetId),
             ("audit.target_upn", event.targetUPN), ("audit.denial_reason", event.denialReason), ("audit.client_ip", event.clientIp),
             ("audit.ticket_id", event.ticketId),
+            ("audit.handover_id", event.handoverId), ("audit.approver_upn", event.approverUPN), ("audit.recipient_upn", event.recipientUPN),
         ]
         for (key, value) in optional { if let value { metadata[key] = "\(value)" } }
         logger.notice("audit event", metadata: metadata)

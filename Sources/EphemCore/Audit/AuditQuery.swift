@@ -22,6 +22,8 @@ public struct AuditQuery: Sendable, Equatable {
     public var ticketId: String?
     public var top: Int
     public var continuationToken: String?
+    /// SPEC 7.6: only the rows of this handover (exact id).
+    public var handover: String?
 
     public init(days: Int = 7, portals: [Portal] = Portal.allCases, action: AuditAction? = nil, agent: String? = nil,
                 target: String? = nil, top: Int = 50, continuationToken: String? = nil) {
@@ -42,6 +44,7 @@ public struct AuditQuery: Sendable, Equatable {
         if let agent { clauses.append(Self.person(agent, prefix: "Agent")) }
         if let target { clauses.append(Self.person(target, prefix: "Target")) }
         if let ticketId { clauses.append("TicketId eq \(ODataLiteral.string(ticketId))") }
+        if let handover { clauses.append("HandoverId eq \(ODataLiteral.string(handover))") }
         return clauses.joined(separator: " and ")
     }
 

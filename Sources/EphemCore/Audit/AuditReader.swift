@@ -24,6 +24,9 @@ public struct AuditEntry: Sendable, Equatable, Encodable {
     /// Display names (issue 14); absent on rows written before.
     public var agentName: String?
     public var targetName: String?
+    public var handoverId: String?
+    public var approverUPN: String?
+    public var recipientUPN: String?
     /// The row's key (sorts newest first); stable id for the portal's list.
     public var id: String
 
@@ -46,6 +49,9 @@ public struct AuditEntry: Sendable, Equatable, Encodable {
         ticketId = entity["TicketId"]?.stringValue
         agentName = entity["AgentName"]?.stringValue
         targetName = entity["TargetName"]?.stringValue
+        handoverId = entity["HandoverId"]?.stringValue
+        approverUPN = entity["ApproverUPN"]?.stringValue
+        recipientUPN = entity["RecipientUPN"]?.stringValue
     }
 }
 

@@ -21,6 +21,7 @@ extension EphemError: CustomStringConvertible {
         case .upstreamRefused(let requestId, let detail): "upstreamRefused(\(detail), request-id \(requestId ?? "none"))"
         case .outcomeUnknown(let detail): "outcomeUnknown(\(detail))"
         case .issuanceInProgress(let seconds): "issuanceInProgress(retryAfter: \(seconds))"
+        case .handover(let refusal): "handover(\(refusal.rawValue))"
         case .notFound: "notFound"
         case .methodNotAllowed: "methodNotAllowed"
         }

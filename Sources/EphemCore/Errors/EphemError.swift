@@ -39,6 +39,9 @@ public enum EphemError: Error, Sendable, Equatable {
     /// 429 `issuance_in_progress`: another issuance holds the target lock (SPEC 7.3), or its holder
     /// died and the lease has not run out; retry after the lease's remaining seconds.
     case issuanceInProgress(retryAfterSeconds: Int)
+    /// SPEC 6.4 codes of handovers (7.6): `same_agent`, `not_recipient`, `direct_issue_disabled`,
+    /// `handover_not_found`, `approval_required`, `approval_pending`, `handover_closed`.
+    case handover(HandoverRefusal)
     /// No route (the Functions host would not forward it either).
     case notFound
     case methodNotAllowed

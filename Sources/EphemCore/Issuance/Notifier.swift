@@ -19,11 +19,11 @@ public struct Notifier: Sendable {
         self.logger = logger
     }
 
-    /// True when Graph accepted the mail.
-    public func notify(target: DirectoryUser, issuedBy agentUPN: String?, at date: Date, correlationId: String) async -> Bool {
+    /// True when Graph accepted the mail. `receivedBy` names who picked up a handover's pass (SPEC 7.6).
+    public func notify(target: DirectoryUser, issuedBy agentUPN: String?, at date: Date, correlationId: String, receivedBy: String? = nil) async -> Bool {
         guard let sender else { return false }
         let recipient = (target.mail?.isEmpty == false ? target.mail : nil) ?? target.userPrincipalName
-        let text = NotificationText.make(language: target.preferredLanguage, issuedBy: agentUPN, at: date, correlationId: correlationId)
+        let text = NotificationText.make(language: target.preferredLanguage, issuedBy: agentUPN, at: date, correlationId: correlationId, receivedBy: receivedBy)
         do throws(GraphError) {
             try await graph.sendMail(from: sender, to: recipient, subject: text.subject, text: text.body)
             return true
@@ -37,14 +37,14 @@ public struct Notifier: Sendable {
 /// The mail's words in English and German (`preferredLanguage` `de…` → German, anything else
 /// English).
 public enum NotificationText {
-    public static func make(language: String?, issuedBy agentUPN: String?, at date: Date, correlationId: String) -> (subject: String, body: String) {
+    public static func make(language: String?, issuedBy agentUPN: String?, at date: Date, correlationId: String, receivedBy: String? = nil) -> (subject: String, body: String) {
         let when = GraphDate.format(date)
         if language?.lowercased().hasPrefix("de") == true {
             let who = agentUPN.map { "vom Helpdesk-Mitarbeiter \($0)" } ?? "von Ihnen selbst über das Self-Service-Portal"
             return ("Für Ihr Konto wurde ein befristeter Zugriffspass ausgestellt", """
             Hallo,
 
-            für Ihr Konto wurde am \(when) (UTC) ein befristeter Zugriffspass (Temporary Access Pass) ausgestellt, \(who).
+            für Ihr Konto wurde am \(when) (UTC) ein befristeter Zugriffspass (Temporary Access Pass) ausgestellt, \(who).\(receivedBy.map { " Den Pass hat \($0) erhalten." } ?? "")
 
             Wenn Sie das waren oder darum gebeten haben, müssen Sie nichts tun.
             Wenn nicht, melden Sie sich bitte sofort bei Ihrem IT-Helpdesk oder Sicherheitsteam und nennen Sie diese Kennung: \(correlationId).
@@ -56,7 +56,7 @@ public enum NotificationText {
         return ("A Temporary Access Pass was issued for your account", """
         Hello,
 
-        a Temporary Access Pass was issued for your account at \(when) (UTC), \(who).
+        a Temporary Access Pass was issued for your account at \(when) (UTC), \(who).\(receivedBy.map { " The pass was handed to \($0)." } ?? "")
 
         If this was you or you asked for it, there is nothing to do.
         If not, contact your IT helpdesk or security team immediately and quote this reference: \(correlationId).

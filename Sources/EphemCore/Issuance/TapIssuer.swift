@@ -90,13 +90,26 @@ public struct TapIssuer: Sendable {
     }
 
     public func issue(_ request: IssuanceRequest) async throws(EphemError) -> IssuanceResult {
+        try await issue(request, pickup: nil)
+    }
+
+    /// The flow above; with `pickup`, a handover's pick-up (SPEC 7.6): the requesting agent's limit
+    /// and the handover's lifetime, the handover claimed (ETag) and the recipient checked again in
+    /// round 1, the handover marked `ISSUED` in round 3, and the claim given back on a refusal.
+    func issue(_ request: IssuanceRequest, pickup: HandoverPickup?) async throws(EphemError) -> IssuanceResult {
         let started = now()
         let target = request.target
+        let limiter = pickup?.limiter ?? self.limiter
         if configuration.portal == .helpdesk, request.caller.objectId == target {
             try await refuseSelfTarget(request, started: started)
         }
+        var first = event(request, action: .pending, at: started)
+        if let pickup { pickup.annotate(&first) }
+        let firstRow = first
         // Round 1.
-        async let pendingResult = Outcome.of { () throws(EphemError) in try await audit.begin(event(request, action: .pending, at: started)) }
+        async let pendingResult = Outcome.of { () throws(EphemError) in try await audit.begin(firstRow) }
+        async let claimResult = Outcome.of { () throws(HandoverStoreError) -> Handover? in try await pickup?.claim(at: started) }
+        async let recipientResult = Outcome.of { () throws(GraphError) -> Bool in try await pickup?.recipientStillValid() ?? true }
         async let userResult = Outcome.of { () throws(GraphError) in try await graph.user(target) }
         async let guardResult = Outcome.of { () throws(EphemError) in try await guardrail.check(target) }
         async let tapsResult = Outcome.of { () throws(GraphError) in try await graph.temporaryAccessPasses(user: target) }
@@ -105,8 +118,11 @@ public struct TapIssuer: Sendable {
         async let lockResult = Outcome.of { () throws(EphemError) in try await lock.acquireOrLease(target) }
         let (pendingOutcome, user, report, taps, policy, slot, held) =
             await (pendingResult, userResult, guardResult, tapsResult, policyResult, slotResult, lockResult)
+        let (claimed, recipientValid) = await (claimResult, recipientResult)
 
         var claims = Claims(limiter: limiter, lock: lock)
+        claims.pickup = pickup
+        if case .success(let handover?) = claimed { claims.claimed = handover }
         if case .success(.granted(let reservation)) = slot { claims.reservation = reservation }
         if case .success(.held(let lockHeld)) = held { claims.held = lockHeld }
 
@@ -123,6 +139,7 @@ public struct TapIssuer: Sendable {
             pending.event.targetName = found.displayName
         }
         do throws(Refusal) {
+            if let pickup { try pickup.check(claimed: claimed, recipientValid: recipientValid) }
             let decided = try decide(user: user, report: report, policy: policy)
             try await checkNoActiveTap(taps: taps, held: held, target: target, started: started)
             let outcome: RateLimiter.Outcome
@@ -136,8 +153,8 @@ public struct TapIssuer: Sendable {
             }
             // Round 2: the create, sent at most once (SPEC 7.4), and the PENDING row annotated with
             // the target's UPN and what is asked for, concurrently (no extra round).
-            let lifetime = decided.policy.lifetime(requested: request.options.lifetimeInMinutes ?? configuration.lifetimeMinutes)
-            let usableOnce = decided.policy.usableOnce(requested: request.options.isUsableOnce ?? configuration.isUsableOnce)
+            let lifetime = decided.policy.lifetime(requested: pickup?.handover.lifetimeMinutes ?? request.options.lifetimeInMinutes ?? configuration.lifetimeMinutes)
+            let usableOnce = decided.policy.usableOnce(requested: pickup?.handover.isUsableOnce ?? request.options.isUsableOnce ?? configuration.isUsableOnce)
             pending.event.tapLifetimeMinutes = lifetime
             pending.event.tapIsUsableOnce = usableOnce
             let annotatedRow = pending
@@ -152,18 +169,33 @@ public struct TapIssuer: Sendable {
             // Round 3: the SUCCESS row, the notification and the lock release, concurrently. The pass
             // is returned only once its SUCCESS row is durable (SPEC 7.4).
             let finalRow = pending
-            let agent = configuration.portal == .helpdesk ? request.caller.userPrincipalName ?? request.caller.objectId.value : nil
+            let agent = configuration.portal == .helpdesk || pickup != nil ? request.caller.userPrincipalName ?? request.caller.objectId.value : nil
             async let audited = audit.complete(finalRow, action: .success)
-            async let mailed = notifier.notify(target: decided.user, issuedBy: agent, at: started, correlationId: request.correlationId)
-            async let released = claims.releaseLock()
+            async let mailed = notifier.notify(target: decided.user, issuedBy: agent, at: started, correlationId: request.correlationId,
+                                               receivedBy: pickup?.recipientLabel)
+            let held = claims
+            async let released = held.releaseLock()
+            async let marked = held.markIssued(at: started)
             async let ledgered: Void = recordInLedger(tap, request: request, target: decided.user)
-            let (durable, notificationSent, _, _) = await (audited, mailed, released, ledgered)
+            let (durable, notificationSent, _, issuedHandover, _) = await (audited, mailed, released, marked, ledgered)
             guard durable else {
-                try await withdraw(tap, target: target, row: finalRow)
+                do throws(Refusal) {
+                    try await withdraw(tap, target: target, row: finalRow)
+                } catch {
+                    // The pass was deleted, never shown: the handover may be picked up again (SPEC 7.6).
+                    if case .upstreamUnavailable = error.error, let pickup, let issuedHandover {
+                        await pickup.reopen(issuedHandover)
+                    }
+                    throw error
+                }
             }
             return IssuanceResult(tap: tap, target: decided.user, notificationSent: notificationSent)
         } catch {
-            if error.keepsSlot { claims.reservation = nil }
+            if error.keepsSlot {
+                claims.reservation = nil
+                // A pass may exist: the handover's claim and lock stay until their lease ends (SPEC 7.6).
+                claims.pickup = nil
+            }
             if error.keepsPending {
                 // Outcome unknown: the row stays PENDING for audit-reconcile (SPEC 7.4).
                 logger.error("issuance outcome unknown; the row stays PENDING", metadata: [
@@ -257,29 +289,6 @@ struct Refusal: Error {
         self.error = error
         self.keepsSlot = keepsSlot
         self.keepsPending = keepsPending
-    }
-}
-
-/// What round 1 claimed, to give back when nothing is issued.
-struct Claims: Sendable {
-    let limiter: RateLimiter
-    let lock: TargetLock
-    var reservation: RateLimiter.Reservation?
-    var held: TargetLock.Held?
-
-    init(limiter: RateLimiter, lock: TargetLock) {
-        self.limiter = limiter
-        self.lock = lock
-    }
-
-    func releaseLock() async {
-        if let held { await lock.release(held) }
-    }
-
-    func giveBack() async {
-        async let lockDone: Void = releaseLock()
-        if let reservation { _ = await limiter.release(reservation) }
-        await lockDone
     }
 }
 

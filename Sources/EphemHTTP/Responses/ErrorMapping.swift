@@ -68,6 +68,8 @@ public struct ErrorMapping: Sendable {
         case .issuanceInProgress(let seconds):
             headers[.retryAfter] = String(max(1, seconds))
             return (.tooManyRequests, ErrorBody(error: "Another issuance for this user is in progress or was interrupted. Try again in \(Self.minutes(seconds)).", code: "issuance_in_progress"), headers)
+        case .handover(let refusal):
+            return (Self.status(refusal), ErrorBody(error: Self.sentence(refusal), code: refusal.rawValue), headers)
         case .notFound:
             return (.notFound, ErrorBody(error: "There is nothing at this address.", code: "not_found"), headers)
         case .methodNotAllowed:

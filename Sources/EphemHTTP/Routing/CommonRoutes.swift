@@ -39,7 +39,9 @@ enum CommonRoutes {
         let reconciler = AuditReconciler(client: dependencies.tables, graph: dependencies.graph, logger: dependencies.logger)
         return TimerFunction(name: "audit-reconcile") { invocation, logger in
             let result = try await reconciler.run(portal: settings.portal)
-            let line = "audit-reconcile: examined \(result.examined) PENDING rows older than 5 minutes; \(result.passesDeleted) resolved after deleting a pass never shown, \(result.resolvedWithoutPass) resolved with no pass left, \(result.deferred) deferred" + (result.moreRemain ? "; more remain for the next run" : "")
+            // SPEC 7.6: handovers past HANDOVER_TTL_MINUTES become EXPIRED (helpdesk: its audit table holds their rows).
+            let expired = settings.portal == .helpdesk ? try await HandoverJSON.desk(dependencies).expire() : 0
+            let line = "audit-reconcile: \(expired) handovers expired; examined \(result.examined) PENDING rows older than 5 minutes; \(result.passesDeleted) resolved after deleting a pass never shown, \(result.resolvedWithoutPass) resolved with no pass left, \(result.deferred) deferred" + (result.moreRemain ? "; more remain for the next run" : "")
             logger.notice("\(line)", metadata: [
                 "reconcile.examined": "\(result.examined)", "reconcile.passes_deleted": "\(result.passesDeleted)",
                 "reconcile.resolved_without_pass": "\(result.resolvedWithoutPass)", "reconcile.deferred": "\(result.deferred)",
@@ -111,6 +113,9 @@ struct ConfigBody: Encodable {
     var requiredAuthContext: String?
     /// Helpdesk only, once the policy is known: what an agent may choose per request (SPEC 6.3).
     var tapOptions: TapOptionsBody?
+    /// Helpdesk (SPEC 7.6): whether "Issue TAP" is offered (`HELPDESK_DIRECT_ISSUE`) and `APPROVAL_REQUIRED`.
+    var directIssue: Bool?
+    var approvalRequired: String?
 
     init(settings: Settings) {
         tenantId = settings.tenantId.value
@@ -122,6 +127,10 @@ struct ConfigBody: Encodable {
         tapIsUsableOnce = settings.tapIsUsableOnce
         displayTimeoutSeconds = settings.displayTimeoutSeconds
         requiredAuthContext = settings.requiredAuthContext
+        if settings.portal == .helpdesk {
+            directIssue = settings.handover.directIssue
+            approvalRequired = settings.handover.approval.rawValue
+        }
     }
 }
 

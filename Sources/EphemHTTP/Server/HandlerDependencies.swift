@@ -66,7 +66,7 @@ public struct HandlerDependencies: Sendable {
     /// Background work that lives as long as the server: the hourly JWKS refresh, and shutting the
     /// HTTP client down after the server has drained.
     var services: [any Service] {
-        [StorageBootstrapService(tables: tables, names: [AuditLog.table(for: settings.portal), RateLimiter.table, TapLedger.table], logger: logger),
+        [StorageBootstrapService(tables: tables, names: [AuditLog.table(for: settings.portal), RateLimiter.table, TapLedger.table, HandoverStore.table], logger: logger),
          KeyRefreshService(keys: signingKeys), HTTPClientShutdownService(client: http.client),
          PolicyCheckService(settings: settings, policies: issuer.policies, logger: logger)]
     }

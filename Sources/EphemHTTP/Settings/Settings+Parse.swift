@@ -35,6 +35,7 @@ extension Settings {
         // SPEC 7.7 (issue 16). OUT_OF_BAND_DETECTION applies to the helpdesk only.
         let autoRevoke = reader.boolean("AUTO_REVOKE_AFTER_REGISTRATION", default: true)
         let outOfBand = portal == .helpdesk ? reader.boolean("OUT_OF_BAND_DETECTION", default: false) : false
+        let handover = portal == .helpdesk ? reader.handoverPolicy() : HandoverPolicy()
 
         guard reader.errors.isEmpty, let port, let tenantId, let clientId, let apiScope, let authorityHost,
               let graphEndpoint, let tableEndpoint, let lifetime, let usableOnce, let displayTimeout,
@@ -55,6 +56,7 @@ extension Settings {
         settings.outOfBandDetection = outOfBand ?? false
         settings.maxLifetimeMinutes = maxLifetime
         settings.allowMultiUse = allowMultiUse
+        settings.handover = handover
         return settings
     }
 }

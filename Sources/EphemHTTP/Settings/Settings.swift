@@ -45,6 +45,8 @@ public struct Settings: Sendable, Equatable {
     public var autoRevokeAfterRegistration = true
     /// `OUT_OF_BAND_DETECTION` (SPEC 7.7, helpdesk only): `tap-watch` reads the directory audit.
     public var outOfBandDetection = false
+    /// SPEC 5/7.6: direct issuance, approval and handover lifetime (helpdesk).
+    public var handover = HandoverPolicy()
 
     /// The issuer base used for sign-in and JWKS: `{authority}/{tenant}`.
     public var authority: String { "\(authorityHost)/\(tenantId)" }

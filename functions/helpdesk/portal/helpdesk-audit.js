@@ -31,6 +31,7 @@ function auditDetails(entry) {
   if (entry.ticketId) parts.push(t("audit.ticket", { id: entry.ticketId }));
   if (entry.reason) parts.push(t("audit.reason", { text: entry.reason }));
   if (entry.denialReason) parts.push(t("audit.denial", { text: denialText(entry.denialReason) }));
+  if (entry.handoverId) parts.push(t("audit.handover", { id: entry.handoverId, recipient: entry.recipientUPN || "–", approver: entry.approverUPN || "–" }));
   return parts.join(" · ");
 }
 

@@ -10,6 +10,7 @@ import { issueHash, setUpIssueTab } from "./helpdesk-issue.js";
 import { setUpAuditTab } from "./helpdesk-audit.js";
 import { setUpProtectedTab } from "./helpdesk-protected.js";
 import { showUserHistory } from "./helpdesk-history.js";
+import { setUpHandoverButtons, setUpHandoverTab } from "./helpdesk-handover.js";
 
 const ADMIN = "Helpdesk.TapAdmin";
 const VIEWER = "Helpdesk.TapViewer";
@@ -66,6 +67,8 @@ startPortal({
       $("no-role").hidden = false;
       $("tab-issue").remove();
       $("tab-audit").remove();
+      $("tab-handovers").remove();
+      $("panel-handovers").remove();
       $("panel-issue").remove();
       $("panel-audit").remove();
       $("tab-protected").remove();
@@ -82,6 +85,7 @@ startPortal({
       };
       setUpIssueTab({ api: context.api, config: context.config, me: context.me, setRoute: routeWithHistory, userId: parseRoute().userId });
       showUserHistory(context.api, parseRoute().userId);
+      setUpHandoverButtons({ api: context.api, config: context.config, me: context.me });
     } else {
       // A viewer gets no issuing interface at all, not just a hidden one.
       $("tab-issue").remove();
@@ -91,6 +95,14 @@ startPortal({
     available.push({ name: "audit", button: $("tab-audit"), panel: $("panel-audit"), hash: () => "#/audit", onShow });
     available.push({ name: "protected", button: $("tab-protected"), panel: $("panel-protected"), hash: () => "#/protected",
       onShow: setUpProtectedTab({ api: context.api }) });
+    if (isAdmin) {
+      const handovers = setUpHandoverTab({ api: context.api, config: context.config, me: context.me, panel: $("panel-handovers"), isAdmin });
+      available.push({ name: "handovers", button: $("tab-handovers"), panel: $("panel-handovers"), hash: () => "#/handovers", onShow: handovers });
+    } else {
+      // A viewer reads handovers in the audit log (their rows carry HandoverId); no handover controls.
+      $("tab-handovers").remove();
+      $("panel-handovers").remove();
+    }
     setUpTabs(available);
     const { view } = parseRoute();
     const initial = available.find((tab) => tab.name === view) || available[0];

@@ -7,6 +7,7 @@ import { startPortal } from "./shell.js";
 import { $, h, clear, showError, showInfo, confirmDialog, showTap, loadTapStatus, isOutcomeUnknown } from "./ui.js";
 import { icon, methodIconName } from "./icons.js";
 import { loadHistory } from "./pass-history.js";
+import { setUpHandovers } from "./selfservice-handover.js";
 
 addMessages({
   en: {
@@ -228,7 +229,7 @@ startPortal({
     config = context.config;
     $("generate").addEventListener("click", generate);
     $("revoke").addEventListener("click", revoke);
-    await Promise.all([refreshTapStatus(), loadMethods(),
+    await Promise.all([refreshTapStatus(), loadMethods(), setUpHandovers(context),
       loadHistory(api, "/api/my-history", $("my-history"), { title: t("history.myTitle"), self: true })]);
   },
 });
