@@ -119,7 +119,9 @@ import Testing
     }
 
     @Test func fourEyesRequesterCannotApproveASecondAgentApprovesTheRequesterPicksUp() async throws {
-        try await withTapStack(seed: TestDirectory.seed, apps: .helpdesk, helpdeskSettings: ["APPROVAL_REQUIRED": "always"]) { stack in
+        try await withTapStack(seed: TestDirectory.seed, apps: .helpdesk,
+                               helpdeskSettings: ["APPROVAL_REQUIRED": "always", "APPROVER_MAILBOX": "tap-approvers@contoso.example",
+                                                  "NOTIFICATION_SENDER": TestDirectory.sender]) { stack in
             let target = TestDirectory.user(41)
             let hannah = try Self.agentToken(stack)
             let omar = try Self.agentToken(stack, second: true)
@@ -129,6 +131,9 @@ import Testing
             let created = try await stack.call(stack.helpdesk, "POST", "/api/handovers", token: hannah, body: #"{"userId":"\#(target)","deliverTo":"agent"}"#)
             #expect(created.status == 201 && created.json?["approvalRequired"] as? Bool == true)
             let id = try #require(created.json?["id"] as? String)
+            // The approvers hear of it once (APPROVER_MAILBOX), without any secret (none exists yet).
+            let approverMail = stack.tenant.graph.sentMail.filter { $0.to == ["tap-approvers@contoso.example"] }
+            #expect(approverMail.count == 1 && approverMail.first?.content.contains(Self.hannah) == true, "\(approverMail)")
             let early = try await stack.call(stack.helpdesk, "PUT", "/api/handovers/\(id)/tap", token: hannah)
             #expect(early.status == 409 && early.code == "approval_pending")
             let own = try await stack.call(stack.helpdesk, "POST", "/api/handovers/\(id)/approve", token: hannah)

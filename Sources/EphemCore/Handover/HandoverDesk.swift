@@ -166,6 +166,9 @@ public struct HandoverDesk: Sendable {
         if !approvalRequired, order.deliverTo == .manager {
             await mail.waiting(handover, recipient: recipient)
         }
+        if approvalRequired, let approvers = policy.approverMailbox {
+            await mail.approvalWaiting(handover, to: approvers)
+        }
         return handover
     }
 

@@ -30,6 +30,42 @@ struct HandoverMail: Sendable {
     }
 }
 
+extension HandoverMail {
+    /// SPEC 7.6: "approvers get one when approval is needed". A shared approvers' mailbox has no
+    /// language, so the text is English and German. No secret (none exists). Sent once.
+    @discardableResult
+    func approvalWaiting(_ handover: Handover, to address: String) async -> Bool {
+        guard let sender else { return false }
+        let text = HandoverMailText.approval(handover)
+        do throws(GraphError) {
+            try await graph.sendMail(from: sender, to: address, subject: text.subject, text: text.body)
+            return true
+        } catch {
+            logger.warning("approver mail failed", metadata: ["handover.id": "\(handover.id)", "error.detail": "\(error)"])
+            return false
+        }
+    }
+}
+
+extension HandoverMailText {
+    /// The approvers' mail: who asked, for whom, why, until when, and where to decide.
+    public static func approval(_ handover: Handover) -> (subject: String, body: String) {
+        let target = handover.targetDisplayName.map { "\($0) (\(handover.targetUPN))" } ?? handover.targetUPN
+        let requester = handover.requesterUPN ?? handover.requesterId.value
+        let until = GraphDate.format(handover.expiresAt)
+        let reason = handover.reason.map { "Reason / Begründung: \($0)\n" } ?? ""
+        return ("Approval needed: Temporary Access Pass for \(handover.targetDisplayName ?? handover.targetUPN) / Freigabe erforderlich", """
+        The helpdesk agent \(requester) asks for a Temporary Access Pass for \(target) and needs a second agent's approval.
+        \(reason)Open the helpdesk portal, tab Handovers, to approve or reject it before \(until) (UTC). You cannot approve your own request.
+
+        Der Helpdesk-Mitarbeiter \(requester) fordert einen befristeten Zugriffspass für \(target) an und benötigt die Freigabe eines zweiten Mitarbeiters.
+        Öffnen Sie das Helpdesk-Portal, Reiter „Übergaben“, und geben Sie die Anfrage vor \(until) (UTC) frei oder lehnen Sie sie ab.
+
+        This message does not contain a pass. / Diese Nachricht enthält keinen Zugriffspass.
+        """)
+    }
+}
+
 /// The words of the recipient's mail (`de…` → German, anything else English).
 public enum HandoverMailText {
     public static func make(language: String?, handover: Handover, portalURL: String?) -> (subject: String, body: String) {

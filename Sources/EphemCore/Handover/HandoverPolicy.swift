@@ -16,6 +16,10 @@ public struct HandoverPolicy: Sendable, Equatable {
     public var ttlMinutes: Int
     /// `SELF_SERVICE_PORTAL_URL` (an addition): the link in the recipient's mail; nil: no link.
     public var selfServiceURL: String?
+    /// `APPROVER_MAILBOX` (an addition): where "a handover waits for your approval" goes, e.g. a
+    /// distribution list of the agents who approve; nil: no approver mail. Listing who holds
+    /// `Helpdesk.TapAdmin` from Graph would need `Application.Read.All`, far more than a mail is worth.
+    public var approverMailbox: String?
 
     public init(directIssue: Bool = true, approval: Approval = .never, approvalGroupIds: [GUID] = [], ttlMinutes: Int = 60, selfServiceURL: String? = nil) {
         self.selfServiceURL = selfServiceURL

@@ -19,6 +19,7 @@ extension SettingsReader {
         }
         policy.ttlMinutes = integer("HANDOVER_TTL_MINUTES", range: 10...1440, default: 60) ?? 60
         policy.selfServiceURL = optionalURL("SELF_SERVICE_PORTAL_URL")
+        policy.approverMailbox = mailbox("APPROVER_MAILBOX")
         return policy
     }
 }
