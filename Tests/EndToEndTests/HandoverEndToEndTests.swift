@@ -114,6 +114,11 @@ import Testing
             // The audit tab filters by handover.
             let audit = try await stack.call(stack.helpdesk, "GET", "/api/audit-log?handover=\(id)", token: agent)
             #expect((audit.json?["entries"] as? [[String: Any]])?.count == 6)
+            // The target's pass history (SPEC 7.7) says who issued the pass and who received it.
+            let history = try await stack.call(stack.helpdesk, "GET", "/api/users/\(target)/history", token: agent)
+            let pass = try #require((history.json?["passes"] as? [[String: Any]])?.first, "\(history.text)")
+            #expect(pass["issuedBy"] as? String == Self.hannah && pass["receivedBy"] as? String == "user49@contoso.example")
+            #expect(pass["handoverId"] as? String == id && pass["state"] as? String == "ISSUED")
             try await Self.expectNoSecret(secret, stack)
         }
     }

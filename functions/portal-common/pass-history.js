@@ -15,6 +15,7 @@ addMessages({
     "history.created": "Created",
     "history.expires": "Expires",
     "history.issuedBy": "Issued by",
+    "history.receivedBy": "received by {who}",
     "history.portal": "Portal",
     "history.fate": "Fate",
     "history.portal.selfservice": "Self-service",
@@ -37,6 +38,7 @@ addMessages({
     "history.created": "Erstellt",
     "history.expires": "Läuft ab",
     "history.issuedBy": "Ausgestellt von",
+    "history.receivedBy": "übergeben an {who}",
     "history.portal": "Portal",
     "history.fate": "Verbleib",
     "history.portal.selfservice": "Self-Service",
@@ -73,7 +75,8 @@ export function renderHistory(container, passes, { title, self = false }) {
   const rows = passes.map((pass) => h("tr", { dataset: { state: pass.state, methodId: pass.methodId } },
     cell("history.created", h("time", { datetime: pass.createdDateTime || "" }, formatDate(pass.createdDateTime))),
     cell("history.expires", pass.expiresDateTime ? formatDate(pass.expiresDateTime) : ""),
-    cell("history.issuedBy", self && pass.portal === "selfservice" ? t("history.you") : String(pass.issuedBy || pass.issuedById || "")),
+    cell("history.issuedBy", (self && pass.portal === "selfservice" && !pass.receivedBy ? t("history.you") : String(pass.issuedBy || pass.issuedById || ""))
+      + (pass.receivedBy ? ", " + t("history.receivedBy", { who: String(pass.receivedBy) }) : "")),
     cell("history.portal", label("history.portal", pass.portal)),
     cell("history.fate", h("span", { className: `badge ${STATE_BADGE[pass.state] || ""}`, title: pass.detail || "" }, label("history.state", pass.state)))));
   container.append(heading, h("div", { className: "table-wrap" }, h("table", { className: "audit history" },

@@ -10,7 +10,9 @@ import Logging
 /// withhold the pass (its `SUCCESS` row is the durable record, SPEC 7.4); it is logged, and that
 /// pass is then not watched.
 extension TapIssuer {
-    func recordInLedger(_ tap: TemporaryAccessPass, request: IssuanceRequest, target: DirectoryUser) async {
+    /// `pickup`: a handover's pick-up (SPEC 7.6): the requesting agent issued the pass and the
+    /// picker received it, so the history can say both.
+    func recordInLedger(_ tap: TemporaryAccessPass, request: IssuanceRequest, target: DirectoryUser, pickup: HandoverPickup? = nil) async {
         guard let ledger else { return }
         var entry = TapLedger.Entry(targetId: request.target.value, methodId: tap.id, portal: configuration.portal.rawValue, state: .issued)
         entry.targetUPN = target.userPrincipalName
@@ -22,6 +24,12 @@ extension TapIssuer {
         entry.correlationId = request.correlationId
         entry.agentId = request.caller.objectId.value
         entry.agentUPN = request.caller.userPrincipalName
+        if let pickup {
+            entry.agentId = pickup.handover.requesterId.value
+            entry.agentUPN = pickup.handover.requesterUPN
+            entry.recipientUPN = pickup.recipientLabel
+            entry.handoverId = pickup.handover.id
+        }
         entry.changedAt = RateLimiter.format(now())
         do throws(TableError) {
             try await ledger.recordIssued(entry)

@@ -176,7 +176,7 @@ public struct TapIssuer: Sendable {
             let held = claims
             async let released = held.releaseLock()
             async let marked = held.markIssued(at: started)
-            async let ledgered: Void = recordInLedger(tap, request: request, target: decided.user)
+            async let ledgered: Void = recordInLedger(tap, request: request, target: decided.user, pickup: pickup)
             let (durable, notificationSent, _, issuedHandover, _) = await (audited, mailed, released, marked, ledgered)
             guard durable else {
                 do throws(Refusal) {

@@ -59,6 +59,9 @@ public struct TapLedger: Sendable {
         public var correlationId: String?
         public var agentId: String?
         public var agentUPN: String?
+        /// SPEC 7.6: who picked the pass up from a handover (the manager, or the agent), and which.
+        public var recipientUPN: String?
+        public var handoverId: String?
         public var state: State
         public var changedAt: String?
         public var checkedAt: String?
@@ -81,7 +84,8 @@ public struct TapLedger: Sendable {
                 "State": .string(state.rawValue), "InForce": .bool(inForce),
             ]
             let texts: [(String, String?)] = [("TargetUPN", targetUPN), ("CorrelationId", correlationId), ("AgentId", agentId),
-                                              ("AgentUPN", agentUPN), ("Detail", detail.map { String($0.prefix(1024)) })]
+                                              ("AgentUPN", agentUPN), ("RecipientUPN", recipientUPN), ("HandoverId", handoverId),
+                                              ("Detail", detail.map { String($0.prefix(1024)) })]
             for (name, value) in texts { if let value { properties[name] = .string(value) } }
             let dates: [(String, String?)] = [("CreatedDateTime", createdDateTime), ("StartDateTime", startDateTime),
                                               ("ExpiresDateTime", expiresDateTime), ("ChangedAt", changedAt), ("CheckedAt", checkedAt)]
@@ -101,6 +105,8 @@ public struct TapLedger: Sendable {
             correlationId = entity["CorrelationId"]?.stringValue
             agentId = entity["AgentId"]?.stringValue
             agentUPN = entity["AgentUPN"]?.stringValue
+            recipientUPN = entity["RecipientUPN"]?.stringValue
+            handoverId = entity["HandoverId"]?.stringValue
             detail = entity["Detail"]?.stringValue
             createdDateTime = entity["CreatedDateTime"]?.dateTimeValue
             startDateTime = entity["StartDateTime"]?.dateTimeValue

@@ -64,6 +64,9 @@ public enum WatchRoutes {
         var isUsableOnce: Bool?
         var issuedBy: String?
         var issuedById: String?
+        /// A handover's pick-up: who received the pass (SPEC 7.6), and the handover.
+        var receivedBy: String?
+        var handoverId: String?
         var correlationId: String?
         var changedDateTime: String?
         var detail: String?
@@ -79,6 +82,8 @@ public enum WatchRoutes {
             isUsableOnce = entry.isUsableOnce
             issuedBy = entry.agentUPN
             issuedById = entry.agentId
+            receivedBy = entry.recipientUPN
+            handoverId = entry.handoverId
             correlationId = entry.correlationId
             changedDateTime = entry.changedAt
             detail = entry.detail
