@@ -25,7 +25,9 @@ def test_send_to_manager_and_pick_up_in_self_service(stack, portals):
     page.keyboard.press("Enter")
     dialog = page.get_by_role("dialog")
     expect(dialog).to_contain_text("Send a Temporary Access Pass for Sam User to their manager?")
-    expect(dialog.get_by_role("button", name="Send to manager")).to_be_focused()
+    # The dialog opens on the safe choice (issue 14); the agent moves to the confirming button.
+    expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
+    dialog.get_by_role("button", name="Send to manager").focus()
     page.keyboard.press("Enter")
     expect(dialog).to_have_count(0)
     expect(card.locator("#issue-message")).to_contain_text("Request created for Sam User: requested")
