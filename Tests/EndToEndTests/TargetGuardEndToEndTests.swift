@@ -24,6 +24,8 @@ import Testing
             for protected in TestDirectory.Protected.allCases {
                 let row = rows.first { $0["TargetId"]?.stringValue == protected.rawValue }
                 #expect(row?["Action"]?.stringValue == "BLOCKED_PRIVILEGED", "\(protected)")
+                // SPEC 7.4: a refusal's row carries no lifetime.
+                #expect(row?["TapLifetimeMinutes"] == nil && row?["TapIsUsableOnce"] == nil, "\(protected)")
                 #expect(row?["DenialReason"]?.stringValue?.contains(protected.reasonNames) == true, "\(protected): \(row?["DenialReason"]?.stringValue ?? "none")")
             }
             // Every group came from one getMemberGroups call per target, and no advanced

@@ -24,4 +24,7 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case approved = "APPROVED"
     case rejected = "REJECTED"
     case cancelled = "CANCELLED"
+
+    /// A refusal before anything was created: its row carries no lifetime (SPEC 7.4).
+    public var isRefusal: Bool { self == .denied || self == .blockedPrivileged || self == .rateLimited }
 }

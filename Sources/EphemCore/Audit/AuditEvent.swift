@@ -93,8 +93,11 @@ public struct AuditEvent: Sendable, Equatable {
             ("HandoverId", handoverId), ("ApproverUPN", approverUPN), ("RecipientUPN", recipientUPN),
         ]
         for (name, value) in optional { if let value { properties[name] = .string(value) } }
-        if let minutes = tapLifetimeMinutes { properties["TapLifetimeMinutes"] = .int32(Int32(minutes)) }
-        if let once = tapIsUsableOnce { properties["TapIsUsableOnce"] = .bool(once) }
+        // SPEC 7.4: "A refusal's row carries no lifetime", whatever the PENDING row held.
+        if !action.isRefusal {
+            if let minutes = tapLifetimeMinutes { properties["TapLifetimeMinutes"] = .int32(Int32(minutes)) }
+            if let once = tapIsUsableOnce { properties["TapIsUsableOnce"] = .bool(once) }
+        }
         return TableEntity(partitionKey: Self.partitionKey(occurredAt), rowKey: Self.rowKey(occurredAt, correlationId: correlationId), properties: properties)
     }
 }
