@@ -11,7 +11,7 @@ enum TapAdminRoutes {
         let displayTimeout = dependencies.settings.displayTimeoutSeconds
         return [
             FunctionRoute(.get, "api/search-user", access: .anyRole([AppRole.tapAdmin])) { request, _ in
-                let prefix = try UserSearch.query(request.uri.queryParameters)
+                let prefix = try UserSearch.query(request.uri.query)
                 let users: [DirectoryUser]
                 do throws(GraphError) {
                     users = try await graph.searchUsers(prefix: prefix, top: UserSearch.maxResults)
@@ -22,24 +22,26 @@ enum TapAdminRoutes {
             },
             FunctionRoute(.put, "api/generate-tap/{userId}", access: .signedIn) { request, context in
                 let (caller, target) = try await admitted(request, context, issuer: issuer)
+                let bytes = try await TapRoutes.readBody(request, caller: caller, targetText: target.value, issuer: issuer)
                 let body: IssueBody
                 do {
-                    body = try IssueBody.parse(try await request.collectBody())
+                    body = try IssueBody.parse(bytes)
                 } catch let error as EphemError {
                     try await TapRoutes.deny(error, detail: "invalid_request", request: request, caller: caller, targetText: target.value, issuer: issuer)
                 }
                 let result = try await issuer.issue(TapRoutes.issuanceRequest(request, caller: caller, target: target, reason: body.reason, ticketId: body.ticketId))
                 return try TapRoutes.issued(result, displayTimeoutSeconds: displayTimeout, includeTarget: true)
-            },
+            }.audited(),
             FunctionRoute(.get, "api/users/{userId}/tap", access: .anyRole([AppRole.tapAdmin])) { _, context in
                 guard let target = TapRoutes.userId(context).0 else { throw EphemError.invalidUserId }
                 return try TapRoutes.status(try await issuer.status(target: target))
             },
             FunctionRoute(.delete, "api/users/{userId}/tap", access: .signedIn) { request, context in
                 let (caller, target) = try await admitted(request, context, issuer: issuer)
+                _ = try await TapRoutes.readBody(request, caller: caller, targetText: target.value, issuer: issuer)
                 try await issuer.revoke(TapRoutes.issuanceRequest(request, caller: caller, target: target))
                 return TapRoutes.noContent()
-            },
+            }.audited(),
         ]
     }
 

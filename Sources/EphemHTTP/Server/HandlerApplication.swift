@@ -36,10 +36,11 @@ public enum HandlerApplication {
         } ?? settings.authorityHost
         router.add(middleware: SecurityHeadersMiddleware(authorityOrigin: authorityOrigin))
         router.add(middleware: ErrorMiddleware(mapping: ErrorMapping(authority: settings.authority, clientId: settings.clientId.value)))
-        router.add(middleware: BodyLimitMiddleware())
         for route in routes(definition, dependencies: dependencies) {
+            let guarded = dependencies.authenticator.guarded(route)
+            let handler = route.recordsRefusals ? guarded : BodyLimitMiddleware.refusingDeclaredOversize(guarded)
             for path in route.routerPaths {
-                router.on(RouterPath(path), method: route.method, use: dependencies.authenticator.guarded(route))
+                router.on(RouterPath(path), method: route.method, use: handler)
             }
         }
         for timer in timers(dependencies: dependencies) {
