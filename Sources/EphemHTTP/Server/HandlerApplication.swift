@@ -28,7 +28,8 @@ public enum HandlerApplication {
         [CommonRoutes.auditRetention(dependencies), CommonRoutes.auditReconcile(dependencies)]
     }
 
-    public static func build(_ definition: HandlerDefinition, dependencies: HandlerDependencies, port: Int? = nil) -> App {
+    public static func build(_ definition: HandlerDefinition, dependencies: HandlerDependencies, port: Int? = nil,
+                             limits: ConnectionLimits = ConnectionLimits()) -> App {
         let settings = dependencies.settings
         let router = Router(context: EphemRequestContext.self)
         let authorityOrigin = HTTPURL(settings.authorityHost).map { url in
@@ -50,6 +51,7 @@ public enum HandlerApplication {
         }
         return Application(
             router: router,
+            server: .http1(additionalChannelHandlers: [ConnectionGuardInstaller(limits: limits)]),
             configuration: .init(address: .hostname("127.0.0.1", port: port ?? settings.port), serverName: nil),
             services: dependencies.services,
             logger: dependencies.logger
