@@ -100,6 +100,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // The start-up floor `ephemgate-bench startup` compares the handlers with (issue 13).
+        .executableTarget(name: "StartupFloor", dependencies: [.product(name: "Hummingbird", package: "hummingbird")]),
         .executableTarget(
             name: "EchoHandler",
             dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
