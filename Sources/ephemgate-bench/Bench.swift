@@ -10,7 +10,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ephemgate-bench",
         abstract: "Measures a handler binary: exec to first 200 on GET /api/health, idle RSS, RSS after many requests.",
-        subcommands: [Startup.self, Memory.self, Validate.self, Storage.self, Issuance.self]
+        subcommands: [Startup.self, Memory.self, Validate.self, Storage.self, Issuance.self, Soak.self]
     )
 }
 
