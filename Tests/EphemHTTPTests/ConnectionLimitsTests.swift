@@ -1,4 +1,5 @@
 import EphemCore
+import Foundation
 @testable import EphemHTTP
 import FunctionsHost
 import Hummingbird
@@ -28,8 +29,16 @@ import Glibc
         return HandlerApplication.build(HandlerDefinition(portal: .selfService) { _ in [] }, dependencies: dependencies, port: 0, limits: limits)
     }
 
+    /// `readUntilClosed` on a thread of its own: a blocking `recv` on the cooperative pool (two
+    /// threads on a two-core machine) would starve every other test, and the server under test.
+    static func readUntilClosed(_ fd: Int32) async -> (text: String, elapsed: Duration) {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: blockingReadUntilClosed(fd)) }
+        }
+    }
+
     /// Reads until the server closes (recv 0) and returns what arrived and how long it took.
-    static func readUntilClosed(_ fd: Int32) -> (text: String, elapsed: Duration) {
+    static func blockingReadUntilClosed(_ fd: Int32) -> (text: String, elapsed: Duration) {
         let start = ContinuousClock.now
         var data = [UInt8]()
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -53,7 +62,7 @@ import Glibc
             let fd = try #require(Loopback.connect(port: port, receiveTimeout: 10))
             defer { close(fd) }
             if !prefix.isEmpty { Self.send(fd, prefix) }
-            let (text, elapsed) = Self.readUntilClosed(fd)
+            let (text, elapsed) = await Self.readUntilClosed(fd)
             // A stalled body may get its answer (the route refuses before reading); either way
             // the connection ends within the limits, not minutes later.
             #expect(prefix.contains("Content-Length") || text.isEmpty)
@@ -67,7 +76,7 @@ import Glibc
             let fd = try #require(Loopback.connect(port: port, receiveTimeout: 10))
             defer { close(fd) }
             Self.send(fd, "GET /api/health HTTP/1.0\r\n\r\n")
-            let (text, elapsed) = Self.readUntilClosed(fd)
+            let (text, elapsed) = await Self.readUntilClosed(fd)
             #expect(text.hasPrefix("HTTP/1.0 200"))
             #expect(text.lowercased().contains("connection: close"))
             #expect(elapsed < .milliseconds(500))
@@ -80,7 +89,7 @@ import Glibc
             let fd = try #require(Loopback.connect(port: port, receiveTimeout: 10))
             defer { close(fd) }
             Self.send(fd, "GET /api/health HTTP/1.1\r\nHost: x\r\n\r\nGET /api/health HTTP/1.1\r\nHost: x\r\n\r\n")
-            let (text, _) = Self.readUntilClosed(fd)
+            let (text, _) = await Self.readUntilClosed(fd)
             #expect(text.components(separatedBy: "HTTP/1.1 200 OK").count == 3, Comment(rawValue: text))
         }
     }
