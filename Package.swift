@@ -49,6 +49,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .executableTarget(name: "SelfServiceHandler", dependencies: ["EphemHTTP"]),
@@ -98,6 +100,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // The start-up floor `ephemgate-bench startup` compares the handlers with (issue 13).
+        .executableTarget(name: "StartupFloor", dependencies: [.product(name: "Hummingbird", package: "hummingbird")]),
         .executableTarget(
             name: "EchoHandler",
             dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
@@ -157,3 +161,15 @@ let package = Package(
         ),
     ]
 )
+
+// libFuzzer targets (issue 13): declared only when EPHEMGATE_FUZZ is set, so ordinary builds
+// never meet an executable whose `main` is libFuzzer's. scripts/fuzz.sh builds it with
+// `-sanitize=fuzzer,address` into its own build directory.
+if Context.environment["EPHEMGATE_FUZZ"] != nil {
+    package.targets.append(.executableTarget(
+        name: "EphemFuzz",
+        dependencies: ["EphemCore", "EphemHTTP", "DevTenant", .product(name: "HTTPTypes", package: "swift-http-types")],
+        path: "Fuzz/Targets"
+    ))
+    package.products.append(.executable(name: "EphemFuzz", targets: ["EphemFuzz"]))
+}

@@ -6,7 +6,10 @@ import NIOCore
 import NIOHTTP1
 
 /// The request context of the front end: it only needs the client's socket address, which the
-/// platform's front end reports in `X-Forwarded-For` as `ip:port` (reference 1.8).
+/// platform's front end reports in `X-Forwarded-For` as `ip:port` (reference 1.8). The emulator
+/// sets that header itself and drops a client-sent one, and drops the other client-address
+/// headers the platform sets (`X-Client-IP`, `X-Client-Port`, `Client-IP`), so a handler never
+/// sees a client's own text there (issue 13, finding 2).
 struct FrontContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     let remoteAddress: SocketAddress?
@@ -24,10 +27,17 @@ struct FrontResponder: HTTPResponder {
     typealias Context = FrontContext
     let host: FunctionAppHost
     static let bodyLimit = 4 << 20
+    static let platformSet: Set<String> = ["x-forwarded-for", "x-client-ip", "x-client-port", "client-ip"]
     static let hopByHop: Set<String> = ["connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection", "proxy-authenticate", "proxy-authorization", "host", "content-length"]
 
     func respond(to request: Request, context: Context) async throws -> Response {
-        let segments = request.uri.path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
+        // A segment whose percent-encoding does not decode to UTF-8 (`/%FF`) names no function:
+        // 404, as for any path no route declares (issue 13, finding 7), never the `{file?}` route.
+        var segments: [String] = []
+        for raw in request.uri.path.split(separator: "/") {
+            guard let decoded = String(raw).removingPercentEncoding, !decoded.contains("/") else { return Self.plain(.notFound, "") }
+            segments.append(decoded)
+        }
         if segments.count == 3, segments[0] == "admin", segments[1] == "functions" {
             guard request.method == .post else { return Self.plain(.methodNotAllowed, "") }
             return await host.adminInvoke(functionName: segments[2])
@@ -42,7 +52,21 @@ struct FrontResponder: HTTPResponder {
     }
 
     private func forward(_ request: Request, context: Context) async throws -> Response {
-        let worker = host.pickWorker()
+        // A body without Content-Length (chunked): the host copies a body only when ContentLength
+        // > 0 but copies every header, `Transfer-Encoding: chunked` included, and .NET's HttpClient
+        // refuses to send that header without content (`net_http_chunked_not_allowed_with_empty_content`),
+        // so the invocation fails and the caller gets 500 (reference 1.6, H-req/H-svc; issue 13,
+        // finding 7). Forwarding it without its body would run the function on a request the
+        // client did not send.
+        if request.headers[.transferEncoding] != nil, request.headers[.contentLength] == nil {
+            host.logger.error("chunked request body: the host does not forward it", metadata: [
+                "http.method": "\(request.method.rawValue)", "url.path": "\(request.uri.path)",
+            ])
+            return Self.plain(.internalServerError, "")
+        }
+        guard let worker = host.pickWorker() else {
+            return Self.plain(.serviceUnavailable, "Function host is not running.")
+        }
         do {
             try await worker.ready()
         } catch {
@@ -51,19 +75,15 @@ struct FrontResponder: HTTPResponder {
         var outbound = HTTPClientRequest(url: "http://127.0.0.1:\(worker.port)\(request.uri.path)\(request.uri.query.map { "?\($0)" } ?? "")")
         outbound.method = HTTPMethod(rawValue: request.method.rawValue)
         var userAgent: String?
-        var forwardedFor: [String] = []
         for field in request.headers {
             let name = field.name.canonicalName
-            if Self.hopByHop.contains(name) { continue }
+            if Self.hopByHop.contains(name) || Self.platformSet.contains(name) { continue }
             if name == "user-agent" { userAgent = field.value; continue }
-            if name == "x-forwarded-for" { forwardedFor.append(field.value); continue }
             outbound.headers.add(name: field.name.rawName, value: field.value)
         }
         if let address = context.remoteAddress, let ip = address.ipAddress, let port = address.port {
-            let client = ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
-            forwardedFor.append(client)
+            outbound.headers.replaceOrAdd(name: "X-Forwarded-For", value: ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)")
         }
-        if !forwardedFor.isEmpty { outbound.headers.replaceOrAdd(name: "X-Forwarded-For", value: forwardedFor.joined(separator: ", ")) }
         outbound.headers.replaceOrAdd(name: "User-Agent", value: [userAgent, "Azure-Functions-Host/4.x-emulator"].compactMap { $0 }.joined(separator: " "))
         outbound.headers.replaceOrAdd(name: "X-Azure-Functions-HostVersion", value: "4.x-emulator")
         outbound.headers.replaceOrAdd(name: "X-Azure-Functions-InvocationId", value: UUID().uuidString.lowercased())

@@ -59,7 +59,7 @@ extension FunctionAppHost {
     /// Runs a function in default mode: `POST /{name}` with `{"Data": {binding: TimerInfo}, "Metadata": {...}}`
     /// (reference 1.4), and logs the `Logs` the handler returns, as the host does.
     public func invoke(function: FunctionMetadata, last: Date?, next: Date?, scheduled: Bool = false) async -> InvocationResult {
-        let worker = pickWorker()
+        guard let worker = pickWorker() else { return InvocationResult(status: 503, body: "") }
         do { try await worker.ready() } catch { return InvocationResult(status: 503, body: "") }
         let iso = ISO8601DateFormatter()
         iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

@@ -151,7 +151,12 @@ public final class FunctionAppHost: Sendable {
             logger: logger
         )
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        let task = Task { try await group.run() }
+        // A front end that cannot bind ends the group: the stream ends with it, so start-up fails
+        // with `notReady` instead of waiting forever (issue 13, finding 6).
+        let task = Task {
+            defer { continuation.finish() }
+            try await group.run()
+        }
         running.withLock { $0.group = group; $0.task = task }
         var iterator = stream.makeAsyncIterator()
         guard let port = await iterator.next(), port > 0 else {
@@ -167,8 +172,15 @@ public final class FunctionAppHost: Sendable {
         return result
     }
 
-    func pickWorker() -> WorkerProcess {
-        let index = nextWorker.wrappingAdd(1, ordering: .relaxed).oldValue
-        return workers[index % workers.count]
+    /// The next worker round robin, skipping any the host has given up on (issue 13, finding 7:
+    /// a dead instance must not turn every second request into a 503 while another is healthy);
+    /// nil when all are given up.
+    func pickWorker() -> WorkerProcess? {
+        let start = nextWorker.wrappingAdd(1, ordering: .relaxed).oldValue
+        for offset in 0..<workers.count {
+            let worker = workers[(start &+ offset) % workers.count]
+            if !worker.isGivenUp { return worker }
+        }
+        return nil
     }
 }

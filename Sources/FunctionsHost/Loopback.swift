@@ -58,6 +58,21 @@ public enum Loopback {
     }
 
     /// A free TCP port: bind port 0, read the port, close.
+    /// Whether 127.0.0.1:`port` can be bound now (with `SO_REUSEADDR`, as the servers bind), so a
+    /// start-up can name a busy port before it starts anything (issue 13, finding 6).
+    public static func canBind(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var reuse: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+        var target = address(port: port)
+        let bound = withUnsafePointer(to: &target) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        return bound == 0 && listen(fd, 1) == 0
+    }
+
     public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure() }

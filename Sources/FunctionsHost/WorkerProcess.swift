@@ -48,7 +48,12 @@ public actor WorkerProcess {
     private var generation = 0
     private var isReady = false
     private var stopping = false
-    private var failed = false
+    private var failed = false {
+        didSet { givenUp.store(failed, ordering: .relaxed) }
+    }
+    private nonisolated let givenUp = Atomic<Bool>(false)
+    /// True once the worker died too often and was given up (readable without waiting on the actor).
+    public nonisolated var isGivenUp: Bool { givenUp.load(ordering: .relaxed) }
     private var waiters: [CheckedContinuation<Void, any Error>] = []
     private var exitWaiters: [CheckedContinuation<Void, Never>] = []
     private var recentDeaths: [ContinuousClock.Instant] = []

@@ -9,8 +9,8 @@ enum AuditLogRoute {
         let reader = AuditReader(client: dependencies.tables)
         return FunctionRoute(.get, "api/audit-log", access: .anyRole([AppRole.tapAdmin, AppRole.tapViewer])) { request, _ in
             var parameters: [String: String] = [:]
-            for (key, value) in request.uri.queryParameters {
-                guard parameters.updateValue(String(value), forKey: String(key)) == nil else {
+            for (key, value) in try FormQuery.parse(request.uri.query) {
+                guard parameters.updateValue(value, forKey: key) == nil else {
                     throw EphemError.invalidQuery(message: "\(key) is given more than once.")
                 }
             }

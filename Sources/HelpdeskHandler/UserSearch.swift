@@ -1,4 +1,5 @@
 import EphemCore
+import EphemHTTP
 import Hummingbird
 
 /// `GET /api/search-user?q=` (SPEC 6.3): `q` once, 2–100 characters after trimming, no control
@@ -11,10 +12,11 @@ import Hummingbird
 enum UserSearch {
     static let maxResults = 20
 
-    static func query(_ parameters: Parameters) throws(EphemError) -> String {
-        let values = parameters[values: "q"]
+    /// `q` from the raw query string, read as a form (`+` is a space: `FormQuery`).
+    static func query(_ rawQuery: String?) throws(EphemError) -> String {
+        let values = FormQuery.values("q", in: try FormQuery.parse(rawQuery))
         guard values.count <= 1 else { throw .invalidQuery(message: "q is given more than once.") }
-        let text = values.first.map { String($0).trimmingASCIIWhitespace() }.map(String.init) ?? ""
+        let text = values.first.map { $0.trimmingASCIIWhitespace() }.map(String.init) ?? ""
         guard text.count >= 2, text.count <= 100 else { throw .invalidQuery(message: "q must be 2 to 100 characters.") }
         guard !text.unicodeScalars.contains(where: \.isControlCharacter) else {
             throw .invalidQuery(message: "q must not contain control characters.")

@@ -23,18 +23,20 @@ enum SelfServiceRoutes {
             },
             FunctionRoute(.put, "api/generate-tap", access: .signedIn) { request, context in
                 let caller = try context.requireCaller()
+                _ = try await TapRoutes.readBody(request, caller: caller, targetText: caller.objectId.value, issuer: issuer)
                 let result = try await issuer.issue(TapRoutes.issuanceRequest(request, caller: caller, target: caller.objectId))
                 return try TapRoutes.issued(result, displayTimeoutSeconds: displayTimeout, includeTarget: false)
-            },
+            }.audited(),
             FunctionRoute(.get, "api/my-tap", access: .signedIn) { _, context in
                 let caller = try context.requireCaller()
                 return try TapRoutes.status(try await issuer.status(target: caller.objectId))
             },
             FunctionRoute(.delete, "api/my-tap", access: .signedIn) { request, context in
                 let caller = try context.requireCaller()
+                _ = try await TapRoutes.readBody(request, caller: caller, targetText: caller.objectId.value, issuer: issuer)
                 try await issuer.revoke(TapRoutes.issuanceRequest(request, caller: caller, target: caller.objectId))
                 return TapRoutes.noContent()
-            },
+            }.audited(),
             WatchRoutes.myHistory(dependencies),
         ]
     }

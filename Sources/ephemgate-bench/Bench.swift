@@ -10,7 +10,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ephemgate-bench",
         abstract: "Measures a handler binary: exec to first 200 on GET /api/health, idle RSS, RSS after many requests.",
-        subcommands: [Startup.self, Memory.self, Validate.self, Storage.self, Issuance.self, Watch.self, Protected.self, HandoverPickUp.self]
+        subcommands: [Startup.self, Memory.self, Validate.self, Storage.self, Issuance.self, Watch.self, Protected.self, HandoverPickUp.self, Soak.self]
     )
 }
 
@@ -41,25 +41,45 @@ struct HandlerOptions: ParsableArguments {
 }
 
 struct Startup: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Median time from exec to the first 200 on GET /api/health.")
+    static let configuration = CommandConfiguration(
+        abstract: "Median time from exec to the first 200 on GET /api/health, for the handler and the StartupFloor beside it, and their ratio.")
     @OptionGroup var handler: HandlerOptions
     @Option(help: "Number of runs.") var runs = 20
+    @Option(help: "The floor binary (default: StartupFloor next to --binary, built the same way).") var floor: String?
 
     func run() async throws {
-        var samples: [Double] = []
+        let floorBinary = floor ?? (URL(fileURLWithPath: handler.binary).deletingLastPathComponent().path + "/StartupFloor")
+        var floorOptions = handler
+        floorOptions.binary = floorBinary
+        // Interleaved, so both see the same machine load.
+        var handlerSamples: [Double] = []
+        var floorSamples: [Double] = []
         for _ in 0..<runs {
-            let port = try Loopback.freePort()
-            let start = ContinuousClock.now
-            let process = try handler.launch(port: port)
-            try await Probe.waitForHealth(port: port, deadline: start + .seconds(30))
-            let elapsed = ContinuousClock.now - start
-            samples.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
-            process.terminate()
-            process.waitUntilExit()
+            handlerSamples.append(try await Self.sample(handler))
+            floorSamples.append(try await Self.sample(floorOptions))
         }
-        samples.sort()
+        let handlerMedian = Self.report("handler", handlerSamples)
+        let floorMedian = Self.report("floor  ", floorSamples)
+        print(String(format: "startup: ratio handler/floor %.2f (goal ≤ 1.2)", handlerMedian / floorMedian))
+    }
+
+    static func sample(_ options: HandlerOptions) async throws -> Double {
+        let port = try Loopback.freePort()
+        let start = ContinuousClock.now
+        let process = try options.launch(port: port)
+        try await Probe.waitForHealth(port: port, deadline: start + .seconds(30))
+        let elapsed = ContinuousClock.now - start
+        process.terminate()
+        process.waitUntilExit()
+        return Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+    }
+
+    static func report(_ label: String, _ unsorted: [Double]) -> Double {
+        let samples = unsorted.sorted()
         let median = samples.count % 2 == 1 ? samples[samples.count / 2] : (samples[samples.count / 2 - 1] + samples[samples.count / 2]) / 2
-        print(String(format: "startup: exec to first 200 on /api/health over %d runs: median %.1f ms, min %.1f ms, max %.1f ms", runs, median, samples.first ?? 0, samples.last ?? 0))
+        print(String(format: "startup %@: exec to first 200 on /api/health over %d runs: median %.1f ms, min %.1f ms, max %.1f ms",
+                     label, samples.count, median, samples.first ?? 0, samples.last ?? 0))
+        return median
     }
 }
 

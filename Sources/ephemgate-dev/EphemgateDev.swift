@@ -35,7 +35,21 @@ struct EphemgateDev: AsyncParsableCommand {
         }
     }
 
+    /// Each fixed port with the flag that moves it; a busy one ends start-up with one line and
+    /// exit status 1 before anything starts (issue 13, finding 6).
+    func checkPorts() throws {
+        var ports: [(Int, String, String)] = [(tenantPort, "dev tenant", "--tenant-port"), (tablePort, "Table service", "--table-port")]
+        if !tenantOnly {
+            ports += [(selfservicePort, "self-service app", "--selfservice-port"), (helpdeskPort, "helpdesk app", "--helpdesk-port")]
+        }
+        for (port, what, flag) in ports where port != 0 && !Loopback.canBind(port: port) {
+            FileHandle.standardError.write(Data("ephemgate-dev: port \(port) (\(what)) is already in use; choose another with \(flag) <port>\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
     func run() async throws {
+        try checkPorts()
         let logger = Logger(label: "ephemgate-dev")
         let seed = try directory.map(Seed.load(path:)) ?? Seed.demo
         let root = try DevLayout.locateRoot(root)

@@ -45,10 +45,14 @@ public struct Fault: Sendable, Codable, Equatable {
     /// (`api-reference/v1.0/api/user-list-memberof.md`, `resources/administrativeunit.md`), which
     /// the seed cannot express yet.
     public var body: JSONValue?
+    /// Extra headers of the canned answer: e.g. the Table service's continuation headers
+    /// `x-ms-continuation-NextPartitionKey`/`-NextRowKey` (reference 4.2), to stage a service that
+    /// repeats one token forever (issue 13, finding 1).
+    public var headers: [String: String]?
 
     public init(target: UpstreamTarget, pathPrefix: String? = nil, method: String? = nil, status: Int? = nil,
                 retryAfterSeconds: Int? = nil, delayMs: Int? = nil, count: Int? = nil, answerDelayMs: Int? = nil, answer: FaultAnswer? = nil,
-                body: JSONValue? = nil) {
+                body: JSONValue? = nil, headers: [String: String]? = nil) {
         self.target = target
         self.pathPrefix = pathPrefix
         self.method = method
@@ -59,6 +63,7 @@ public struct Fault: Sendable, Codable, Equatable {
         self.answerDelayMs = answerDelayMs
         self.answer = answer
         self.body = body
+        self.headers = headers
     }
 
     func matches(target: UpstreamTarget, method: String, path: String) -> Bool {

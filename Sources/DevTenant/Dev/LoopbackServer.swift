@@ -22,7 +22,12 @@ struct LoopbackServer: Sendable {
             logger: logger
         )
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        let task = Task { try await group.run() }
+        // A listener that cannot bind ends the group with an error: the stream then ends too, so
+        // start-up reports port 0 instead of waiting forever (issue 13, finding 6).
+        let task = Task {
+            defer { continuation.finish() }
+            try await group.run()
+        }
         var iterator = stream.makeAsyncIterator()
         return LoopbackServer(group: group, task: task, port: await iterator.next() ?? 0)
     }

@@ -30,7 +30,11 @@ struct UpstreamMiddleware<Context: RequestContext>: RouterMiddleware {
             if let delay = fault.delayMs, delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
             if let body = fault.body {
                 status = fault.status ?? 200
-                return FaultResponse.canned(body, status: status, requestHeaders: request.headers)
+                var response = FaultResponse.canned(body, status: status, requestHeaders: request.headers)
+                for (name, value) in fault.headers ?? [:] {
+                    if let field = HTTPField.Name(name) { response.headers[field] = value }
+                }
+                return response
             }
             if let faultStatus = fault.status {
                 status = faultStatus

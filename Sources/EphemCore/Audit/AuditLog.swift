@@ -92,7 +92,9 @@ public struct AuditLog: Sendable {
         }
     }
 
-    func log(_ event: AuditEvent) {
+    /// The event's structured log line. `rowWritten: false` marks an event whose row could not be
+    /// written at all (storage down): the line is written whether or not the row could be.
+    func log(_ event: AuditEvent, rowWritten: Bool = true) {
         var metadata: Logger.Metadata = [
             "audit.action": "\(event.action.rawValue)", "audit.portal": "\(event.portal.rawValue)",
             "audit.correlation_id": "\(event.correlationId)",
@@ -104,6 +106,7 @@ public struct AuditLog: Sendable {
             ("audit.handover_id", event.handoverId), ("audit.approver_upn", event.approverUPN), ("audit.recipient_upn", event.recipientUPN),
         ]
         for (key, value) in optional { if let value { metadata[key] = "\(value)" } }
+        if !rowWritten { metadata["audit.row_written"] = "false" }
         logger.notice("audit event", metadata: metadata)
     }
 }

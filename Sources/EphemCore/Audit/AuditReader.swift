@@ -119,9 +119,13 @@ public struct AuditReader: Sendable {
         guard let start = days.firstIndex(of: cursor.day) else { return [] }
         var rows: [TableEntity] = []
         var after = cursor.after
+        var budget = PagingBudget()
         for day in days[start...] {
             var continuation: TableClient.Continuation?
             repeat {
+                if let continuation {
+                    do throws(PagingBudget.Stop) { try budget.admit(next: continuation.budgetKey) } catch { throw error.asEphemError("audit query") }
+                }
                 let page: TableClient.Page
                 do {
                     page = try await client.query(cursor.table, filter: query.filter(day: day, after: after), top: query.top - rows.count, continuation: continuation)

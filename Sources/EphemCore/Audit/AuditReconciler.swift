@@ -60,7 +60,11 @@ public struct AuditReconciler: Sendable {
         let filter = "PartitionKey ge \(ODataLiteral.string(firstDay)) and Action eq 'PENDING' and OccurredAt lt \(ODataLiteral.dateTime(cutoff))"
         var rows: [TableEntity] = []
         var continuation: TableClient.Continuation?
+        var budget = PagingBudget()
         repeat {
+            if let continuation {
+                do throws(PagingBudget.Stop) { try budget.admit(next: continuation.budgetKey) } catch { throw error.asEphemError("reconcile query") }
+            }
             let page: TableClient.Page
             do {
                 page = try await client.query(table, filter: filter, top: min(100, maxRows - rows.count + 1), continuation: continuation)

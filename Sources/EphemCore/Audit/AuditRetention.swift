@@ -43,7 +43,11 @@ public struct AuditRetention: Sendable {
     private func deleteMatching(_ table: String, filter: String, budget: Int) async throws(EphemError) -> (Int, Bool) {
         var deleted = 0
         var continuation: TableClient.Continuation?
+        var paging = PagingBudget()
         while deleted < budget {
+            if let continuation {
+                do throws(PagingBudget.Stop) { try paging.admit(next: continuation.budgetKey) } catch { throw error.asEphemError("retention query") }
+            }
             let page: TableClient.Page
             do {
                 page = try await client.query(table, filter: filter, select: [], top: min(100, budget - deleted), continuation: continuation)

@@ -125,13 +125,22 @@ public struct GraphClient: Sendable {
 
     /// Every item of a collection, following `@odata.nextLink` until it is absent (reference 4.4:
     /// a page may be empty; headers such as `ConsistencyLevel` are sent again on every page).
+    /// Bounded by `PagingBudget` (issue 13): a repeated nextLink is `.repeatedNextLink` (502), more
+    /// than `maxPages` pages or 10 s of paging is `.unavailable` (503).
     func collection(_ path: String, headers: [(String, String)] = [], maxPages: Int = 200) async throws(GraphError) -> [JSONValue] {
         var items: [JSONValue] = []
         var next: String? = path
-        var pages = 0
+        var budget = PagingBudget(maxPages: maxPages)
         while let current = next {
-            pages += 1
-            guard pages <= maxPages else { throw .unavailable(detail: "more than \(maxPages) pages") }
+            if current != path {
+                do throws(PagingBudget.Stop) {
+                    try budget.admit(next: current)
+                } catch .repeatedToken {
+                    throw .repeatedNextLink
+                } catch {
+                    throw .unavailable(detail: "\(error)")
+                }
+            }
             let reply = try await call("GET", current, headers: headers)
             guard let value = reply.json?["value"]?.arrayValue else { throw .unavailable(detail: "a collection without value") }
             items += value

@@ -10,6 +10,9 @@ public enum GraphError: Error, Sendable, Equatable {
     /// Throttled, 5xx, timeouts or transport failures after the bounded retries; or an answer we
     /// could not read. Fail closed.
     case unavailable(detail: String)
+    /// A collection answered a page with an `@odata.nextLink` it had already sent (issue 13): a
+    /// broken upstream, answered 502 `upstream_refused` rather than paged forever.
+    case repeatedNextLink
 
     /// The error as the API reports it: anything but a plain "not found" is a 503 for the caller,
     /// because a refusal we did not anticipate is our problem, not the user's input.
@@ -18,6 +21,7 @@ public enum GraphError: Error, Sendable, Equatable {
         case .notFound: .userNotFound
         case .refused(let status, let code, _): .upstreamUnavailable(detail: "graph refused \(status) \(code)")
         case .unavailable(let detail): .upstreamUnavailable(detail: "graph: \(detail)")
+        case .repeatedNextLink: .upstreamRefused(requestId: nil, detail: "graph repeated an @odata.nextLink")
         }
     }
 }

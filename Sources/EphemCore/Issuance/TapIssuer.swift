@@ -131,6 +131,19 @@ public struct TapIssuer: Sendable {
             pending = try pendingOutcome.get()
         } catch {
             await claims.giveBack()
+            // No row can be written (storage down), but the audit log line is written all the same,
+            // with what round 1 decided (e.g. BLOCKED_PRIVILEGED), so the alert on `audit.action`
+            // still sees the refusal (issue 13, finding 8; SPEC 7.4 "one structured log line").
+            var unrecorded = event(request, action: .error, at: started)
+            if case .success(let found) = user { unrecorded.targetUPN = found.userPrincipalName }
+            do throws(Refusal) {
+                _ = try decide(user: user, report: report, policy: policy)
+                unrecorded.denialReason = "audit PENDING write failed"
+            } catch let refusal {
+                unrecorded.action = refusal.action
+                unrecorded.denialReason = refusal.detail
+            }
+            audit.log(unrecorded, rowWritten: false)
             throw error
         }
         // The row names the target's UPN whatever the outcome (a protected account's refusal too).

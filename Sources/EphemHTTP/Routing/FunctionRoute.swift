@@ -21,6 +21,16 @@ public struct FunctionRoute: Sendable {
     public var template: String
     public var access: Access
     public var handler: Handler
+    /// The route records its own refusals in the audit log (issuing and revoking routes, SPEC
+    /// 7.4), so the early body-size refusal is left to it (`TapRoutes.readBody`).
+    public var recordsRefusals = false
+
+    /// This route with `recordsRefusals` set.
+    public func audited() -> FunctionRoute {
+        var route = self
+        route.recordsRefusals = true
+        return route
+    }
 
     public init(_ method: HTTPRequest.Method, _ template: String, access: Access, handler: @escaping Handler) {
         self.method = method

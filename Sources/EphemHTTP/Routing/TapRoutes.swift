@@ -100,6 +100,17 @@ extension TapRoutes {
         throw error
     }
 
+    /// The body of an issuing or revoking request, at most 16 KiB however it is framed; over that,
+    /// 413 `payload_too_large` with its audit row (issue 13, finding 3). Routes that take no body
+    /// call it too, so an oversize one is refused and recorded the same way.
+    public static func readBody(_ request: Request, caller: Caller, targetText: String?, issuer: TapIssuer) async throws -> ByteBuffer {
+        do {
+            return try await request.collectBody()
+        } catch EphemError.payloadTooLarge {
+            try await deny(.payloadTooLarge, detail: "payload_too_large", request: request, caller: caller, targetText: targetText, issuer: issuer)
+        }
+    }
+
     /// The `{userId}` of a helpdesk route: an object id, or 400 `invalid_user_id` (a UPN is never
     /// resolved here: the guard only ever sees object ids).
     public static func userId(_ context: EphemRequestContext) -> (GUID?, String?) {

@@ -28,7 +28,8 @@ public enum HandlerApplication {
         [CommonRoutes.auditRetention(dependencies), CommonRoutes.auditReconcile(dependencies), WatchRoutes.tapWatch(dependencies)]
     }
 
-    public static func build(_ definition: HandlerDefinition, dependencies: HandlerDependencies, port: Int? = nil) -> App {
+    public static func build(_ definition: HandlerDefinition, dependencies: HandlerDependencies, port: Int? = nil,
+                             limits: ConnectionLimits = ConnectionLimits()) -> App {
         let settings = dependencies.settings
         let router = Router(context: EphemRequestContext.self)
         let authorityOrigin = HTTPURL(settings.authorityHost).map { url in
@@ -36,10 +37,11 @@ public enum HandlerApplication {
         } ?? settings.authorityHost
         router.add(middleware: SecurityHeadersMiddleware(authorityOrigin: authorityOrigin))
         router.add(middleware: ErrorMiddleware(mapping: ErrorMapping(authority: settings.authority, clientId: settings.clientId.value)))
-        router.add(middleware: BodyLimitMiddleware())
         for route in routes(definition, dependencies: dependencies) {
+            let guarded = dependencies.authenticator.guarded(route)
+            let handler = route.recordsRefusals ? guarded : BodyLimitMiddleware.refusingDeclaredOversize(guarded)
             for path in route.routerPaths {
-                router.on(RouterPath(path), method: route.method, use: dependencies.authenticator.guarded(route))
+                router.on(RouterPath(path), method: route.method, use: handler)
             }
         }
         for timer in timers(dependencies: dependencies) {
@@ -49,6 +51,7 @@ public enum HandlerApplication {
         }
         return Application(
             router: router,
+            server: .http1(additionalChannelHandlers: [ConnectionGuardInstaller(limits: limits)]),
             configuration: .init(address: .hostname("127.0.0.1", port: port ?? settings.port), serverName: nil),
             services: dependencies.services,
             logger: dependencies.logger
