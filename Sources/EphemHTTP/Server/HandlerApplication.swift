@@ -29,7 +29,7 @@ public enum HandlerApplication {
     }
 
     public static func build(_ definition: HandlerDefinition, dependencies: HandlerDependencies, port: Int? = nil,
-                             limits: ConnectionLimits = ConnectionLimits()) -> App {
+                             limits: ConnectionLimits? = nil) -> App {
         let settings = dependencies.settings
         let router = Router(context: EphemRequestContext.self)
         let authorityOrigin = HTTPURL(settings.authorityHost).map { url in
@@ -51,7 +51,9 @@ public enum HandlerApplication {
         }
         return Application(
             router: router,
-            server: .http1(additionalChannelHandlers: [ConnectionGuardInstaller(limits: limits)]),
+            // Not yet on by default: with it, KillDuringIssuanceEndToEndTests hangs (issue 13,
+            // finding 4 is open until that is understood). Tests pass `limits` explicitly.
+            server: limits.map { limits in .http1(additionalChannelHandlers: [ConnectionGuardInstaller(limits: limits)]) } ?? .http1(),
             configuration: .init(address: .hostname("127.0.0.1", port: port ?? settings.port), serverName: nil),
             services: dependencies.services,
             logger: dependencies.logger
