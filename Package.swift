@@ -68,10 +68,12 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // posix_spawn with the GNU file actions Swift's Glibc module does not import (see ChildProcess).
+        .target(name: "CSpawn"),
         .target(
             name: "FunctionsHost",
             dependencies: [
-                "EphemCore",
+                "EphemCore", "CSpawn",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -57,7 +58,6 @@ public enum Loopback {
         return Int(UInt16(bigEndian: bound.sin_port))
     }
 
-    /// A free TCP port: bind port 0, read the port, close.
     /// Whether 127.0.0.1:`port` can be bound now (with `SO_REUSEADDR`, as the servers bind), so a
     /// start-up can name a busy port before it starts anything (issue 13, finding 6).
     public static func canBind(port: Int) -> Bool {
@@ -73,15 +73,24 @@ public enum Loopback {
         return bound == 0 && listen(fd, 1) == 0
     }
 
+    /// A free TCP port for a worker, from a range below Linux's ephemeral ports (32768–60999),
+    /// handed out by a process-wide counter from a random start, each checked to bind now.
+    ///
+    /// Why not "bind port 0, read it, close": that port goes back to the ephemeral pool, where the
+    /// next `bind(0)` or outgoing connection of any of the many servers and clients a test run
+    /// starts may take it before the worker binds it; the host's readiness probe then reached a
+    /// stranger (seen as another stack's 401s and as a refused handler counted ready). A counter
+    /// never hands the same port out twice in one process, and the range keeps the kernel's own
+    /// choices away from it.
     public static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure() }
-        defer { close(fd) }
-        var target = address(port: 0)
-        let bound = withUnsafePointer(to: &target) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        for _ in 0..<(workerPorts.upperBound - workerPorts.lowerBound) {
+            let offset = nextWorkerPort.add(1, ordering: .relaxed).oldValue
+            let port = workerPorts.lowerBound + offset % (workerPorts.upperBound - workerPorts.lowerBound)
+            if canBind(port: port) { return port }
         }
-        guard bound == 0 else { throw Failure() }
-        return localPort(of: fd)
+        throw Failure()
     }
+
+    static let workerPorts = 20_000..<32_768
+    private static let nextWorkerPort = Atomic<Int>(Int.random(in: 0..<12_768))
 }

@@ -44,7 +44,7 @@ public actor WorkerProcess {
     static let pollInterval: Duration = .milliseconds(25)
     static let maxRestarts = 5
 
-    private var process: Process?
+    private var process: ChildProcess?
     private var generation = 0
     private var isReady = false
     private var stopping = false
@@ -70,7 +70,7 @@ public actor WorkerProcess {
     }
 
     /// The running process id, for tests that kill it.
-    public var pid: Int32? { process?.isRunning == true ? process?.processIdentifier : nil }
+    public var pid: Int32? { process?.isRunning == true ? process?.pid : nil }
 
     /// Launches the process and returns once it answers `GET /`.
     public func start() async throws {
@@ -98,8 +98,8 @@ public actor WorkerProcess {
         stopping = true
         isReady = false
         guard let process, process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
-        let pid = process.processIdentifier
+        process.send(SIGTERM)
+        let pid = process.pid
         let killer = Task {
             try await Task.sleep(for: grace)
             kill(pid, SIGKILL)
@@ -111,26 +111,19 @@ public actor WorkerProcess {
     private func launch() throws {
         generation += 1
         let current = generation
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: spec.executable)
-        process.arguments = spec.arguments
         var environment = spec.environment
         environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = String(port)
         environment["FUNCTIONS_HTTPWORKER_PORT"] = String(port)
         environment["FUNCTIONS_CUSTOMHANDLER_WORKER_ID"] = UUID().uuidString.lowercased()
         environment["FUNCTIONS_HTTPWORKER_ID"] = environment["FUNCTIONS_CUSTOMHANDLER_WORKER_ID"]
         environment["FUNCTIONS_APP_ROOT_PATH"] = spec.workingDirectory
-        process.environment = environment
-        process.currentDirectoryURL = URL(fileURLWithPath: spec.workingDirectory)
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output.pipe(label: label, stream: .standardOutput)
-        process.standardError = output.pipe(label: label, stream: .standardError)
-        process.terminationHandler = { [weak self] finished in
-            let status = finished.terminationStatus
-            let reason = finished.terminationReason
-            Task { await self?.exited(generation: current, status: status, signalled: reason == .uncaughtSignal) }
+        let process = try ChildProcess.launch(
+            executable: spec.executable, arguments: spec.arguments, environment: environment, workingDirectory: spec.workingDirectory,
+            standardOutput: .pipe(output.pipe(label: label, stream: .standardOutput)),
+            standardError: .pipe(output.pipe(label: label, stream: .standardError))
+        ) { [weak self] finished in
+            Task { await self?.exited(generation: current, status: finished.status, signalled: finished.signalled) }
         }
-        try ProcessLaunch.run(process)
         self.process = process
         isReady = false
         Task { await self.pollReadiness(generation: current) }
@@ -142,6 +135,11 @@ public actor WorkerProcess {
             let port = self.port
             // The host's readiness check (reference 1.2): any HTTP answer to `GET /` means ready.
             if Loopback.status(port: port, path: "/") != nil {
+                // The port was free when picked, so another process may have taken it since: the
+                // answer counts only if our child is still alive a moment later (a handler that
+                // refuses its settings exits within milliseconds).
+                try? await Task.sleep(for: Self.pollInterval)
+                guard process?.isRunning == true else { continue }
                 guard generation == current, !stopping else { return }
                 isReady = true
                 let ready = waiters
@@ -153,7 +151,7 @@ public actor WorkerProcess {
         }
         guard generation == current, !stopping, !isReady else { return }
         logger.error("worker did not become ready; killing it", metadata: ["worker": "\(label)"])
-        if let process, process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process?.send(SIGKILL)
     }
 
     private func exited(generation exitedGeneration: Int, status: Int32, signalled: Bool) async {

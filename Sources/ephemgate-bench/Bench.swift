@@ -29,14 +29,8 @@ struct HandlerOptions: ParsableArguments {
         ]
     }
 
-    func launch(port: Int) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.environment = environment(port: port)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
+    func launch(port: Int) throws -> ChildProcess {
+        try ChildProcess.launch(executable: binary, environment: environment(port: port))
     }
 }
 
@@ -69,8 +63,8 @@ struct Startup: AsyncParsableCommand {
         let process = try options.launch(port: port)
         try await Probe.waitForHealth(port: port, deadline: start + .seconds(30))
         let elapsed = ContinuousClock.now - start
-        process.terminate()
-        process.waitUntilExit()
+        process.send(SIGTERM)
+        _ = await process.termination()
         return Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
     }
 
@@ -92,10 +86,10 @@ struct Memory: AsyncParsableCommand {
     func run() async throws {
         let port = try Loopback.freePort()
         let process = try handler.launch(port: port)
-        defer { process.terminate(); process.waitUntilExit() }
+        defer { process.send(SIGKILL) }
         try await Probe.waitForHealth(port: port, deadline: .now + .seconds(30))
         try await Task.sleep(for: .seconds(1))
-        let idle = try Procfs.rssKiB(pid: process.processIdentifier)
+        let idle = try Procfs.rssKiB(pid: process.pid)
         let perWorker = requests / concurrency
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<concurrency {
@@ -110,7 +104,7 @@ struct Memory: AsyncParsableCommand {
             try await group.waitForAll()
         }
         try await Task.sleep(for: .seconds(1))
-        let after = try Procfs.rssKiB(pid: process.processIdentifier)
+        let after = try Procfs.rssKiB(pid: process.pid)
         print(String(format: "memory: idle RSS %.1f MB; after %d requests %.1f MB (growth %.2f MB)", Double(idle) / 1024, perWorker * concurrency, Double(after) / 1024, Double(after - idle) / 1024))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import FunctionsHost
 
 /// Where the repository content and the handler binaries are. Unless `--handlers-dir` names
 /// prebuilt binaries, the handlers are (re)built with `swift build --product`, so `swift run
@@ -52,14 +53,11 @@ struct DevLayout {
     }
 
     static func build(product: String, configuration: String, packageRoot: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["swift", "build", "-c", configuration, "--product", product]
-        process.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
-        process.standardOutput = FileHandle.standardError
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let process = try ChildProcess.launch(
+            executable: "/usr/bin/env", arguments: ["swift", "build", "-c", configuration, "--product", product],
+            environment: ProcessInfo.processInfo.environment, workingDirectory: packageRoot,
+            standardOutput: .descriptor(STDERR_FILENO), standardError: .descriptor(STDERR_FILENO))
+        guard process.waitUntilExit().succeeded else {
             throw Problem(description: "swift build --product \(product) failed")
         }
     }

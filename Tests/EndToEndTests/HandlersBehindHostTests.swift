@@ -100,17 +100,13 @@ import Testing
         #expect(lines.allSatisfy { $0.contains("invalid app setting \(name):") }, "\(lines)")
     }
 
-    @Test func handlerExitsNonZeroWithOneLinePerBadSetting() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestPaths.binary("SelfServiceHandler"))
-        process.environment = ["ENTRA_TENANT_ID": "x", "TAP_LIFETIME_MINUTES": "5", "PATH": "/usr/bin:/bin"]
+    @Test func handlerExitsNonZeroWithOneLinePerBadSetting() async throws {
         let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try ProcessLaunch.run(process)
-        process.waitUntilExit()
+        let process = try ChildProcess.launch(executable: TestPaths.binary("SelfServiceHandler"),
+                                              environment: ["ENTRA_TENANT_ID": "x", "TAP_LIFETIME_MINUTES": "5", "PATH": "/usr/bin:/bin"],
+                                              standardError: .pipe(errors))
         let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 1)
+        #expect(await process.termination() == ChildProcess.Termination(status: 1, signalled: false))
         let named = text.split(separator: "\n").compactMap { $0.split(separator: " ").dropFirst(4).first.map { String($0.dropLast()) } }
         #expect(Set(named) == ["FUNCTIONS_CUSTOMHANDLER_PORT", "ENTRA_TENANT_ID", "ENTRA_CLIENT_ID", "STORAGE_ACCOUNT_NAME", "TAP_LIFETIME_MINUTES"], "\(text)")
     }

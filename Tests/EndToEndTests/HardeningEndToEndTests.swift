@@ -172,7 +172,7 @@ import Glibc
 
     /// Finding 6: `ephemgate-dev` with a busy port exits 1 with one line naming the port and the
     /// flag that moves it, before starting anything.
-    @Test func busyPortEndsStartUpWithOneLine() throws {
+    @Test func busyPortEndsStartUpWithOneLine() async throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -183,16 +183,12 @@ import Glibc
         }
         #expect(bound == 0 && listen(fd, 1) == 0)
         let busy = Loopback.localPort(of: fd)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestPaths.binary("ephemgate-dev"))
-        process.arguments = ["--tenant-port", "0", "--table-port", "\(busy)", "--tenant-only"]
         let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess.launch(executable: TestPaths.binary("ephemgate-dev"),
+                                              arguments: ["--tenant-port", "0", "--table-port", "\(busy)", "--tenant-only"],
+                                              environment: ProcessInfo.processInfo.environment, standardError: .pipe(errors))
         let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 1)
+        #expect(await process.termination() == ChildProcess.Termination(status: 1, signalled: false))
         #expect(text == "ephemgate-dev: port \(busy) (Table service) is already in use; choose another with --table-port <port>\n")
     }
 }

@@ -15,22 +15,17 @@ public enum CrossCheckScript {
     }
 
     public static func run(_ script: String, arguments: [String] = [], environment: [String: String] = [:]) async throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", TestPaths.repoRoot + "/scripts/crosscheck/" + script] + arguments
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
-        process.environment = env
         let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try ProcessLaunch.run(process)
+        let process = try ChildProcess.launch(executable: "/usr/bin/env", arguments: ["python3", TestPaths.repoRoot + "/scripts/crosscheck/" + script] + arguments,
+                                              environment: env, standardOutput: .pipe(out), standardError: .pipe(err))
         return await withCheckedContinuation { continuation in
             let thread = Thread {
                 let stdout = out.fileHandleForReading.readDataToEndOfFile()
                 let stderr = err.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(returning: Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self)))
+                let ended = process.waitUntilExit()
+                continuation.resume(returning: Result(status: ended.status, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self)))
             }
             thread.start()
         }
